@@ -1,0 +1,37 @@
+// Every line the server sends, as constants and tiny functions: the only file with wire text.
+//
+// The strings follow ../shared/PROTOCOL.md to the letter; tests compare against these functions
+// and, in the protocol-level specs, against the literal strings from the protocol table.
+import { WireLine } from './wire-line.ts';
+
+/** Sent on accept, and again after every rejected name. */
+export const USERNAME_PROMPT = new WireLine('Username?');
+/** Sent to a client that says `exit` before it has a name; then it is closed. */
+export const GOODBYE_ANONYMOUS = new WireLine('Goodbye!');
+
+export const welcome = (name: string): WireLine => new WireLine(`You are now connected, ${name}!`);
+export const joinedNotice = (name: string): WireLine => new WireLine(`*** ${name} joined the chat`);
+export const chatLine = (name: string, text: string): WireLine => new WireLine(`(${name}) ${text}`);
+export const goodbye = (name: string): WireLine => new WireLine(`Goodbye ${name}!`);
+
+/** Why a chatting user left; only "too slow" is spelled out to the others. */
+export type LeaveReason = 'quit' | 'dropped' | 'too-slow' | 'shutdown';
+
+export const leftNotice = (name: string, reason: LeaveReason): WireLine =>
+  new WireLine(reason === 'too-slow' ? `*** ${name} left the chat (too slow)` : `*** ${name} left the chat`);
+
+export const invalidName = (reason: string): WireLine => new WireLine(`*** Invalid username: ${reason}`);
+export const nameTaken = (name: string): WireLine => new WireLine(`*** Username ${name} is taken`);
+export const lineTooLong = (maxLineBytes: number): WireLine =>
+  new WireLine(`*** Line too long (max ${maxLineBytes} bytes)`);
+
+/** Words that end a session, at the name prompt or while chatting. */
+export function isExitCommand(line: string): boolean {
+  const word = line.trim();
+  return word === 'exit' || word.toLowerCase() === '/quit';
+}
+
+/** True for the server's farewell, `Goodbye!` or `Goodbye <name>!` (the client waits for it). */
+export function isGoodbye(line: string): boolean {
+  return /^Goodbye( \S.*)?!$/u.test(line);
+}

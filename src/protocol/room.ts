@@ -1,0 +1,87 @@
+// The room: the one place that owns the roster and decides every intent, in one global order.
+//
+// `applyIntent(roster, intent)` is the room's reducer. It is run by exactly one subscriber of the
+// bus (see bus.ts), so the roster is derived from the bus and nowhere else: two sessions claiming
+// the same name at once are decided here, first come first served, never in the sessions.
+//
+// The roster is mutated in place by that single reducer (nothing else holds it), because copying
+// a 10,000-member map on every join would make a join storm quadratic. Seen from outside,
+// `applyIntent` is still a function of the history of intents it was given.
+import type { ConnId, Intent, RoomEvent } from './events.ts';
+import { chatLine, joinedNotice, leftNotice, welcome } from './messages.ts';
+import { nameKey } from './names.ts';
+
+/** A chatting user: a connection with an accepted name. */
+export interface Member {
+  readonly id: ConnId;
+  readonly name: string;
+}
+
+/** Members in join order, indexed by connection and by case-insensitive name. */
+export class Roster {
+  // A Map iterates in insertion order, which is join order.
+  readonly #byId = new Map<ConnId, Member>();
+  readonly #idByKey = new Map<string, ConnId>();
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get(id: ConnId): Member | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** True when someone already holds this name, in any letter case. */
+  isTaken(name: string): boolean {
+    return this.#idByKey.has(nameKey(name));
+  }
+
+  add(member: Member): void {
+    this.#byId.set(member.id, member);
+    this.#idByKey.set(nameKey(member.name), member.id);
+  }
+
+  remove(id: ConnId): Member | undefined {
+    const member = this.#byId.get(id);
+    if (member === undefined) return undefined;
+    this.#byId.delete(id);
+    this.#idByKey.delete(nameKey(member.name));
+    return member;
+  }
+
+  /** Members in join order. */
+  members(): IterableIterator<Member> {
+    return this.#byId.values();
+  }
+}
+
+/**
+ * Decides one intent against the roster and returns what happened, or `null` when nothing did.
+ *
+ * - `claim`: the name is free → `joined` (the member is added); held by anyone → `name-taken`.
+ * - `say`: from a member → `said` with the rendered `(<name>) <text>`; from anyone else → nothing.
+ * - `leave`: from a member → `left` (the member is removed); repeated or from a non-member → nothing,
+ *   which is what makes "exactly one leave notice per user" hold however a connection ends.
+ */
+export function applyIntent(roster: Roster, intent: Intent): RoomEvent | null {
+  switch (intent.kind) {
+    case 'claim': {
+      const { id, name } = intent;
+      if (roster.get(id) !== undefined) return null; // already a member: a stale or repeated claim
+      if (roster.isTaken(name)) return { kind: 'name-taken', id, name };
+      roster.add({ id, name });
+      return { kind: 'joined', id, name, welcome: welcome(name), notice: joinedNotice(name) };
+    }
+    case 'say': {
+      const member = roster.get(intent.id);
+      if (member === undefined) return null;
+      return { kind: 'said', id: member.id, line: chatLine(member.name, intent.text) };
+    }
+    case 'leave': {
+      const member = roster.remove(intent.id);
+      if (member === undefined) return null;
+      const { id, name } = member;
+      return { kind: 'left', id, name, reason: intent.reason, notice: leftNotice(name, intent.reason) };
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// THE state machine of one connection: a pure reducer from (session, input) to (session, effects).
+//
+// It is run with `scan` over the connection's inbox (its own lines merged with room events, see
+// server.ts). It never performs anything: it returns effects as data, which a thin shell carries
+// out — send a line to this client, publish an intent to the bus, close, write a log line.
+//
+//   awaiting-name ──claim accepted──▶ chatting ──exit / hang-up──▶ leaving
+//        │                                                           ▲
+//        └──────────────exit / hang-up (never joined)────────────────┘
+//
+// A session is a member of the room only from its `joined` event to its `leave` intent, so it
+// shows room events only while chatting: nobody hears a line from before they joined or after
+// they left.
+import type { Frame } from '../framing.ts';
+import type { ConnId, Intent, RoomEvent } from './events.ts';
+import {
+  GOODBYE_ANONYMOUS,
+  USERNAME_PROMPT,
+  goodbye,
+  invalidName,
+  isExitCommand,
+  lineTooLong,
+  nameTaken,
+} from './messages.ts';
+import { checkName } from './names.ts';
+import { isBlank, stripControls } from './text.ts';
+import type { WireLine } from './wire-line.ts';
+
+export type Session =
+  /** Prompted for a name; `claiming` is a name sent to the room and not yet decided. */
+  | { readonly phase: 'awaiting-name'; readonly id: ConnId; readonly claiming: string | null }
+  | { readonly phase: 'chatting'; readonly id: ConnId; readonly name: string }
+  /** Done: the goodbye (if any) is sent and the connection is closing. Everything is ignored. */
+  | { readonly phase: 'leaving'; readonly id: ConnId };
+
+/** Everything that can arrive in a session's inbox. */
+export type SessionInput =
+  | { readonly kind: 'open' } // the connection was accepted
+  | Frame // a line from the client, or notice that one was too long
+  | { readonly kind: 'hangup' } // the client's side ended: EOF, reset or error
+  | RoomEvent;
+
+/** What the shell is asked to do, in order. */
+export type Effect =
+  | { readonly kind: 'send'; readonly line: WireLine }
+  | { readonly kind: 'publish'; readonly intent: Intent }
+  | { readonly kind: 'close' }
+  | { readonly kind: 'log'; readonly message: string };
+
+export interface Transition {
+  readonly session: Session;
+  readonly effects: readonly Effect[];
+}
+
+export interface SessionConfig {
+  readonly maxLineBytes: number;
+}
+
+const NOTHING: readonly Effect[] = Object.freeze([]);
+const CLOSE: Effect = Object.freeze({ kind: 'close' });
+const send = (line: WireLine): Effect => ({ kind: 'send', line });
+const publish = (intent: Intent): Effect => ({ kind: 'publish', intent });
+
+/** A new connection, before its `open` input. */
+export function initialSession(id: ConnId): Session {
+  return { phase: 'awaiting-name', id, claiming: null };
+}
+
+/** One step of the state machine. Total: every input is valid in every phase. */
+export function step(session: Session, input: SessionInput, config: SessionConfig): Transition {
+  switch (session.phase) {
+    case 'awaiting-name':
+      return awaitingName(session, input, config);
+    case 'chatting':
+      return chatting(session, input, config);
+    case 'leaving':
+      return leaving(session, input);
+  }
+}
+
+function awaitingName(
+  session: Extract<Session, { phase: 'awaiting-name' }>,
+  input: SessionInput,
+  config: SessionConfig,
+): Transition {
+  const { id } = session;
+  switch (input.kind) {
+    case 'open':
+      return { session, effects: [send(USERNAME_PROMPT)] };
+    case 'too-long':
+      return { session, effects: [send(lineTooLong(config.maxLineBytes)), send(USERNAME_PROMPT)] };
+    case 'line': {
+      // A claim is decided before this session's next input is handled (the bus runs first, see
+      // bus.ts), so a line while claiming cannot happen; if it ever did, it waits its turn: ignored.
+      if (session.claiming !== null || isBlank(input.text)) return { session, effects: NOTHING };
+      if (isExitCommand(input.text)) {
+        return { session: { phase: 'leaving', id }, effects: [send(GOODBYE_ANONYMOUS), CLOSE] };
+      }
+      const check = checkName(input.text);
+      if (!check.ok) return { session, effects: [send(invalidName(check.reason)), send(USERNAME_PROMPT)] };
+      return {
+        session: { phase: 'awaiting-name', id, claiming: check.name },
+        effects: [publish({ kind: 'claim', id, name: check.name })],
+      };
+    }
+    case 'joined':
+      if (input.id !== id) return { session, effects: NOTHING };
+      return {
+        session: { phase: 'chatting', id, name: input.name },
+        effects: [send(input.welcome), { kind: 'log', message: `joined as ${input.name}` }],
+      };
+    case 'name-taken':
+      if (input.id !== id) return { session, effects: NOTHING };
+      return {
+        session: { phase: 'awaiting-name', id, claiming: null },
+        effects: [send(nameTaken(input.name)), send(USERNAME_PROMPT)],
+      };
+    case 'hangup':
+      return { session: { phase: 'leaving', id }, effects: [CLOSE] };
+    case 'said':
+    case 'left':
+      return { session, effects: NOTHING }; // not in the room yet: hears nothing
+  }
+}
+
+function chatting(
+  session: Extract<Session, { phase: 'chatting' }>,
+  input: SessionInput,
+  config: SessionConfig,
+): Transition {
+  const { id, name } = session;
+  switch (input.kind) {
+    case 'line': {
+      const text = stripControls(input.text);
+      if (isExitCommand(text)) {
+        return {
+          session: { phase: 'leaving', id },
+          effects: [send(goodbye(name)), publish({ kind: 'leave', id, reason: 'quit' }), CLOSE],
+        };
+      }
+      if (isBlank(text)) return { session, effects: NOTHING };
+      return { session, effects: [publish({ kind: 'say', id, text })] };
+    }
+    case 'too-long':
+      return { session, effects: [send(lineTooLong(config.maxLineBytes))] };
+    case 'said':
+      return { session, effects: [send(input.line)] }; // sender included
+    case 'joined':
+    case 'left':
+      return { session, effects: input.id === id ? NOTHING : [send(input.notice)] };
+    case 'hangup':
+      return {
+        session: { phase: 'leaving', id },
+        effects: [publish({ kind: 'leave', id, reason: 'dropped' }), CLOSE],
+      };
+    case 'open':
+    case 'name-taken':
+      return { session, effects: NOTHING };
+  }
+}
+
+function leaving(session: Extract<Session, { phase: 'leaving' }>, input: SessionInput): Transition {
+  // A claim still in flight when the connection ended may be granted after all: give it back at
+  // once, so the name is free again and the others see one join and one leave.
+  if (input.kind === 'joined' && input.id === session.id) {
+    return { session, effects: [publish({ kind: 'leave', id: session.id, reason: 'dropped' })] };
+  }
+  return { session, effects: NOTHING };
+}
