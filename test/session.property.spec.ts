@@ -1,0 +1,133 @@
+// Properties of the session actors and the room, over random interleavings of many clients.
+//
+// Whatever clients connect, type, overflow or drop, in any order:
+// - the room's event log is the one global order, and each client's room lines are exactly its
+//   slice of that log: nothing from before it joined, nothing after it left, nothing reordered;
+// - each user is announced joined once and left once, and names are unique case-insensitively;
+// - `Goodbye …!` is the last line a client gets, and when everyone is gone the roster is empty.
+import fc from 'fast-check';
+import { Subject } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { TOO_LONG, type Frame } from '../src/framing.ts';
+import type { RoomEvent } from '../src/protocol/events.ts';
+import { createChatServer } from '../src/server.ts';
+
+type Action =
+  | { readonly kind: 'connect' }
+  | { readonly kind: 'line'; readonly who: number; readonly text: string }
+  | { readonly kind: 'too-long'; readonly who: number }
+  | { readonly kind: 'drop'; readonly who: number };
+
+const TEXTS = ['ann', 'Ann', 'bob', 'BOB', 'ß', 'SS', 'bad name', 'x'.repeat(25), '', '  ', 'hi', '(ann) fake', '*** bob joined the chat', 'exit', '/quit', '\u001b[1mbold'];
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Action>({ kind: 'connect' }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('line' as const), who: fc.nat(), text: fc.constantFrom(...TEXTS) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('too-long' as const), who: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), who: fc.nat() }) },
+);
+
+interface Client {
+  readonly id: number;
+  readonly input: Subject<Frame>;
+  readonly lines: string[];
+  closed: boolean;
+}
+
+/** Plays the actions against a fresh server; at the end every remaining client drops. */
+function play(actions: readonly Action[]): { log: RoomEvent[]; clients: Client[]; rosterSize: number } {
+  const chat = createChatServer({ maxLineBytes: 64 });
+  const log: RoomEvent[] = [];
+  chat.bus.events$.subscribe((event) => log.push(event));
+  const clients: Client[] = [];
+  const pick = (who: number): Client | undefined => (clients.length === 0 ? undefined : clients[who % clients.length]);
+  for (const a of actions) {
+    if (a.kind === 'connect') {
+      const client: Client = { id: clients.length + 1, input: new Subject<Frame>(), lines: [], closed: false };
+      clients.push(client);
+      chat.connect({ id: client.id, frame$: client.input }).subscribe({
+        next: (output) => {
+          if (output.kind === 'send') client.lines.push(output.line.text);
+        },
+        complete: () => {
+          client.closed = true;
+        },
+      });
+      continue;
+    }
+    const client = pick(a.who);
+    if (client === undefined || client.closed) continue;
+    if (a.kind === 'line') client.input.next({ kind: 'line', text: a.text });
+    else if (a.kind === 'too-long') client.input.next(TOO_LONG);
+    else client.input.complete();
+  }
+  for (const client of clients) client.input.complete();
+  return { log, clients, rosterSize: chat.bus.roster.size };
+}
+
+/** What a client should have seen of the room: its slice of the log, rendered for it. */
+function expectedRoomLines(log: readonly RoomEvent[], id: number): string[] {
+  const joined = log.findIndex((e) => e.kind === 'joined' && e.id === id);
+  if (joined === -1) return [];
+  const left = log.findIndex((e) => e.kind === 'left' && e.id === id);
+  const slice = log.slice(joined + 1, left === -1 ? log.length : left);
+  return slice.flatMap((e) => {
+    if (e.kind === 'said') return [e.line.text];
+    if ((e.kind === 'joined' || e.kind === 'left') && e.id !== id) return [e.notice.text];
+    return [];
+  });
+}
+
+/** The test's own case folding (independent of the server's): ß, SS and ss are one name. */
+const nameKey = (name: string): string => name.toUpperCase().toLowerCase();
+
+const isRoomLine = (line: string): boolean => line.startsWith('(') || /^\*\*\* \S+ (joined|left) the chat$/u.test(line);
+
+describe('session and room properties', () => {
+  it('every client sees exactly its slice of one global order', () => {
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
+        const { log, clients } = play(actions);
+        for (const client of clients) {
+          expect(client.lines.filter(isRoomLine)).toEqual(expectedRoomLines(log, client.id));
+          const welcome = client.lines.findIndex((l) => l.startsWith('You are now connected, '));
+          const firstRoomLine = client.lines.findIndex(isRoomLine);
+          if (firstRoomLine !== -1) expect(welcome).toBeLessThan(firstRoomLine);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('each user joins once and leaves once; names are unique at every instant; all end closed', () => {
+    fc.assert(
+      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
+        const { log, clients, rosterSize } = play(actions);
+        const present = new Map<number, string>();
+        const seen = new Set<number>();
+        for (const event of log) {
+          if (event.kind === 'joined') {
+            expect(seen.has(event.id)).toBe(false);
+            expect([...present.values()]).not.toContain(nameKey(event.name));
+            present.set(event.id, nameKey(event.name));
+            seen.add(event.id);
+          } else if (event.kind === 'left') {
+            expect(present.has(event.id)).toBe(true);
+            present.delete(event.id);
+          } else if (event.kind === 'said') {
+            expect(present.has(event.id)).toBe(true);
+          }
+        }
+        expect(present.size).toBe(0);
+        expect(rosterSize).toBe(0);
+        for (const client of clients) {
+          expect(client.closed).toBe(true);
+          const goodbye = client.lines.findIndex((l) => /^Goodbye( .+)?!$/u.test(l));
+          if (goodbye !== -1) expect(goodbye).toBe(client.lines.length - 1);
+          expect(client.lines[0]).toBe('Username?');
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
