@@ -3,31 +3,11 @@
 // Each connection is a hot Observable of frames (what the client types); the expected marble is
 // what the server writes back to it. Value letters:  u = `Username?`,  w = the welcome line.
 // Every expected string is the literal text of ../shared/PROTOCOL.md.
-import { filter, map, type Observable } from 'rxjs';
-import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
-import type { HotObservable } from 'rxjs/internal/testing/HotObservable';
+import type { Frame } from '../src/framing.ts';
+import { TOO_LONG } from '../src/framing.ts';
 import { describe, it } from 'vitest';
-import { TOO_LONG, type Frame } from '../src/framing.ts';
-import { createChatServer, type Output } from '../src/server.ts';
+import { L, U, server } from './helpers/chat.ts';
 import { marbles } from './helpers/marbles.ts';
-
-const L = (text: string): Frame => ({ kind: 'line', text });
-
-/** The lines written to a connection (log outputs left out). */
-function written(output$: Observable<Output>): Observable<string> {
-  return output$.pipe(
-    filter((output) => output.kind === 'send'),
-    map((output) => output.line.text),
-  );
-}
-
-/** A fresh server (and so a fresh room) per test. */
-function server(maxLineBytes = 4096): (id: number, frame$: HotObservable<Frame> | ColdObservable<Frame>) => Observable<string> {
-  const chat = createChatServer({ maxLineBytes });
-  return (id, frame$) => written(chat.connect({ id, frame$ }));
-}
-
-const U = 'Username?';
 
 describe('server: naming', () => {
   it('should ask for a name, then welcome the user by it', () => {
@@ -299,7 +279,7 @@ describe('server: leaving', () => {
   it('should close quietly when a client drops at the name prompt', () => {
     marbles(({ hot, expectObservable }) => {
       const connect = server();
-      const gone = hot('  ---|');
+      const gone = hot<Frame>('  ---|');
       const bob = hot('   --a---b', { a: L('Bob'), b: L('hi') });
       expectObservable(connect(2, gone)).toBe('u--|', { u: U });
       expectObservable(connect(1, bob)).toBe(' u-w---h', { u: U, w: 'You are now connected, Bob!', h: '(Bob) hi' });

@@ -2,7 +2,8 @@
 //
 // Whatever clients connect, type, overflow or drop, in any order:
 // - the room's event log is the one global order, and each client's room lines are exactly its
-//   slice of that log: nothing from before it joined, nothing after it left, nothing reordered;
+//   slice of that log: nothing from before it joined, nothing after it left, nothing reordered
+//   (room lines are told apart by identity: a broadcast is one WireLine object shared by all);
 // - each user is announced joined once and left once, and names are unique case-insensitively;
 // - `Goodbye …!` is the last line a client gets, and when everyone is gone the roster is empty.
 import fc from 'fast-check';
@@ -10,6 +11,7 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { TOO_LONG, type Frame } from '../src/framing.ts';
 import type { RoomEvent } from '../src/protocol/events.ts';
+import type { WireLine } from '../src/protocol/wire-line.ts';
 import { createChatServer } from '../src/server.ts';
 
 type Action =
@@ -18,19 +20,39 @@ type Action =
   | { readonly kind: 'too-long'; readonly who: number }
   | { readonly kind: 'drop'; readonly who: number };
 
-const TEXTS = ['ann', 'Ann', 'bob', 'BOB', 'ß', 'SS', 'bad name', 'x'.repeat(25), '', '  ', 'hi', '(ann) fake', '*** bob joined the chat', 'exit', '/quit', '\u001b[1mbold'];
+/** Names: mostly distinct, some colliding by case (ann/ANN, ß/SS), one invalid. */
+const NAMES = ['ann', 'bob', 'cy', 'dee', 'ANN', 'ß', 'SS', 'bad name'];
+/** What chatting users type: chat, commands naming the users above, and rarer ways out. */
+const CHAT = [
+  'hi', '', '  ', '(ann) fake', '*** bob joined the chat', '\u001b[1mbold', '/who', '/me waves', '/msg ann hi',
+  '/msg BOB hey', '/msg cy x', '/msg nobody x', '/nick ann', '/nick SS', '/nick eve', '/nick bad name', '/help', '/x',
+];
+const text = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...CHAT) },
+  { weight: 2, arbitrary: fc.constantFrom(...NAMES) },
+  { weight: 1, arbitrary: fc.constantFrom('exit', '/quit', 'x'.repeat(25)) },
+);
 
-const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 2, arbitrary: fc.constant<Action>({ kind: 'connect' }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('line' as const), who: fc.nat(), text: fc.constantFrom(...TEXTS) }) },
+const body: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Action>({ kind: 'connect' }) },
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('line' as const), who: fc.nat(), text }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('too-long' as const), who: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), who: fc.nat() }) },
 );
+
+/** A few clients connect and name themselves, then anything happens, in any order. */
+const scenario: fc.Arbitrary<Action[]> = fc
+  .tuple(fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 5 }), fc.array(body, { maxLength: 50 }))
+  .map(([names, rest]) => [
+    ...names.flatMap((name, i): Action[] => [{ kind: 'connect' }, { kind: 'line', who: i, text: name }]),
+    ...rest,
+  ]);
 
 interface Client {
   readonly id: number;
   readonly input: Subject<Frame>;
   readonly lines: string[];
+  readonly wires: WireLine[];
   closed: boolean;
 }
 
@@ -43,11 +65,13 @@ function play(actions: readonly Action[]): { log: RoomEvent[]; clients: Client[]
   const pick = (who: number): Client | undefined => (clients.length === 0 ? undefined : clients[who % clients.length]);
   for (const a of actions) {
     if (a.kind === 'connect') {
-      const client: Client = { id: clients.length + 1, input: new Subject<Frame>(), lines: [], closed: false };
+      const client: Client = { id: clients.length + 1, input: new Subject<Frame>(), lines: [], wires: [], closed: false };
       clients.push(client);
       chat.connect({ id: client.id, frame$: client.input }).subscribe({
         next: (output) => {
-          if (output.kind === 'send') client.lines.push(output.line.text);
+          if (output.kind !== 'send') return;
+          client.lines.push(output.line.text);
+          client.wires.push(output.line);
         },
         complete: () => {
           client.closed = true;
@@ -65,33 +89,56 @@ function play(actions: readonly Action[]): { log: RoomEvent[]; clients: Client[]
   return { log, clients, rosterSize: chat.bus.roster.size };
 }
 
+/** The lines a room event puts on the wire, and for whom (the welcome is the start, not counted). */
+function roomLines(e: RoomEvent, id: number): WireLine[] {
+  switch (e.kind) {
+    case 'said':
+    case 'renamed':
+      return [e.kind === 'said' ? e.line : e.notice];
+    case 'joined':
+    case 'left':
+      return e.id === id ? [] : [e.notice];
+    case 'whispered':
+      return e.from === id || e.to === id ? [e.line] : [];
+    case 'reply':
+      return e.id === id ? [e.line] : [];
+    case 'name-taken':
+      return [];
+  }
+}
+
 /** What a client should have seen of the room: its slice of the log, rendered for it. */
-function expectedRoomLines(log: readonly RoomEvent[], id: number): string[] {
+function expectedRoomLines(log: readonly RoomEvent[], id: number): WireLine[] {
   const joined = log.findIndex((e) => e.kind === 'joined' && e.id === id);
   if (joined === -1) return [];
   const left = log.findIndex((e) => e.kind === 'left' && e.id === id);
-  const slice = log.slice(joined + 1, left === -1 ? log.length : left);
-  return slice.flatMap((e) => {
-    if (e.kind === 'said') return [e.line.text];
-    if ((e.kind === 'joined' || e.kind === 'left') && e.id !== id) return [e.notice.text];
-    return [];
-  });
+  return log.slice(joined + 1, left === -1 ? log.length : left).flatMap((e) => roomLines(e, id));
+}
+
+/** Every line object any room event carries (for telling room lines from direct replies). */
+function allRoomLines(log: readonly RoomEvent[]): Set<WireLine> {
+  const lines = new Set<WireLine>();
+  for (const e of log) {
+    if (e.kind === 'said' || e.kind === 'whispered' || e.kind === 'reply') lines.add(e.line);
+    if (e.kind === 'joined' || e.kind === 'left' || e.kind === 'renamed') lines.add(e.notice);
+  }
+  return lines;
 }
 
 /** The test's own case folding (independent of the server's): ß, SS and ss are one name. */
 const nameKey = (name: string): string => name.toUpperCase().toLowerCase();
 
-const isRoomLine = (line: string): boolean => line.startsWith('(') || /^\*\*\* \S+ (joined|left) the chat$/u.test(line);
-
 describe('session and room properties', () => {
   it('every client sees exactly its slice of one global order', () => {
     fc.assert(
-      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
+      fc.property(scenario, (actions) => {
         const { log, clients } = play(actions);
+        const fromRoom = allRoomLines(log);
         for (const client of clients) {
-          expect(client.lines.filter(isRoomLine)).toEqual(expectedRoomLines(log, client.id));
+          const received = client.wires.filter((w) => fromRoom.has(w));
+          expect(received).toEqual(expectedRoomLines(log, client.id));
           const welcome = client.lines.findIndex((l) => l.startsWith('You are now connected, '));
-          const firstRoomLine = client.lines.findIndex(isRoomLine);
+          const firstRoomLine = client.wires.findIndex((w) => fromRoom.has(w));
           if (firstRoomLine !== -1) expect(welcome).toBeLessThan(firstRoomLine);
         }
       }),
@@ -101,12 +148,17 @@ describe('session and room properties', () => {
 
   it('each user joins once and leaves once; names are unique at every instant; all end closed', () => {
     fc.assert(
-      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
+      fc.property(scenario, (actions) => {
         const { log, clients, rosterSize } = play(actions);
         const present = new Map<number, string>();
         const seen = new Set<number>();
         for (const event of log) {
-          if (event.kind === 'joined') {
+          if (event.kind === 'renamed') {
+            expect(present.has(event.id)).toBe(true);
+            const others = [...present].filter(([id]) => id !== event.id).map(([, key]) => key);
+            expect(others).not.toContain(nameKey(event.name));
+            present.set(event.id, nameKey(event.name));
+          } else if (event.kind === 'joined') {
             expect(seen.has(event.id)).toBe(false);
             expect([...present.values()]).not.toContain(nameKey(event.name));
             present.set(event.id, nameKey(event.name));

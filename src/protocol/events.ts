@@ -13,6 +13,10 @@ export type ConnId = number;
 export type Intent =
   | { readonly kind: 'claim'; readonly id: ConnId; readonly name: string }
   | { readonly kind: 'say'; readonly id: ConnId; readonly text: string }
+  | { readonly kind: 'act'; readonly id: ConnId; readonly action: string }
+  | { readonly kind: 'who'; readonly id: ConnId }
+  | { readonly kind: 'msg'; readonly id: ConnId; readonly to: string; readonly text: string }
+  | { readonly kind: 'rename'; readonly id: ConnId; readonly name: string }
   | { readonly kind: 'leave'; readonly id: ConnId; readonly reason: LeaveReason };
 
 /**
@@ -22,5 +26,11 @@ export type Intent =
 export type RoomEvent =
   | { readonly kind: 'joined'; readonly id: ConnId; readonly name: string; readonly welcome: WireLine; readonly notice: WireLine }
   | { readonly kind: 'name-taken'; readonly id: ConnId; readonly name: string }
+  /** A line for every member: chat `(<name>) <text>` or action `* <name> <action>`. */
   | { readonly kind: 'said'; readonly id: ConnId; readonly line: WireLine }
+  /** A private message: delivered to `to` and echoed to `from` (once, if they are the same). */
+  | { readonly kind: 'whispered'; readonly from: ConnId; readonly to: ConnId; readonly line: WireLine }
+  | { readonly kind: 'renamed'; readonly id: ConnId; readonly name: string; readonly notice: WireLine }
+  /** An answer for one member only (the /who list, no such user, …), in the global order. */
+  | { readonly kind: 'reply'; readonly id: ConnId; readonly line: WireLine }
   | { readonly kind: 'left'; readonly id: ConnId; readonly name: string; readonly reason: LeaveReason; readonly notice: WireLine };

@@ -25,6 +25,26 @@ export const nameTaken = (name: string): WireLine => new WireLine(`*** Username 
 export const lineTooLong = (maxLineBytes: number): WireLine =>
   new WireLine(`*** Line too long (max ${maxLineBytes} bytes)`);
 
+// Commands beyond the lab (PROTOCOL.md "Commands").
+export const whoList = (names: readonly string[]): WireLine =>
+  new WireLine(`*** Users online (${names.length}): ${names.join(', ')}`);
+export const privateLine = (from: string, to: string, text: string): WireLine => new WireLine(`[${from} -> ${to}] ${text}`);
+export const noSuchUser = (to: string): WireLine => new WireLine(`*** No such user: ${to}`);
+export const renamedNotice = (from: string, to: string): WireLine => new WireLine(`*** ${from} is now known as ${to}`);
+export const actionLine = (name: string, action: string): WireLine => new WireLine(`* ${name} ${action}`);
+export const unknownCommand = (command: string): WireLine => new WireLine(`*** Unknown command: ${command} (try /help)`);
+/** A command missing its arguments; not in the protocol table, which is silent on malformed commands. */
+export const usage = (synopsis: string): WireLine => new WireLine(`*** Usage: ${synopsis}`);
+/** `/nick` to the name one already has (same letters, same case): nothing to announce. */
+export const alreadyNamed = (name: string): WireLine => new WireLine(`*** You are already known as ${name}`);
+
+/** The /help text: one line per command, each prefixed `*** ` as the protocol asks. */
+export const helpLines = (commands: readonly { readonly synopsis: string; readonly does: string }[]): readonly WireLine[] => [
+  new WireLine('*** Commands:'),
+  ...commands.map((c) => new WireLine(`*** ${c.synopsis.padEnd(20)} ${c.does}`)),
+  new WireLine('*** Anything else you type is said to everyone.'),
+];
+
 /** Words that end a session, at the name prompt or while chatting. */
 export function isExitCommand(line: string): boolean {
   const word = line.trim();

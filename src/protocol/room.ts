@@ -8,7 +8,18 @@
 // a 10,000-member map on every join would make a join storm quadratic. Seen from outside,
 // `applyIntent` is still a function of the history of intents it was given.
 import type { ConnId, Intent, RoomEvent } from './events.ts';
-import { chatLine, joinedNotice, leftNotice, welcome } from './messages.ts';
+import {
+  actionLine,
+  alreadyNamed,
+  chatLine,
+  joinedNotice,
+  leftNotice,
+  noSuchUser,
+  privateLine,
+  renamedNotice,
+  welcome,
+  whoList,
+} from './messages.ts';
 import { nameKey } from './names.ts';
 
 /** A chatting user: a connection with an accepted name. */
@@ -36,6 +47,21 @@ export class Roster {
     return this.#idByKey.has(nameKey(name));
   }
 
+  /** The member holding this name, in any letter case. */
+  find(name: string): Member | undefined {
+    const id = this.#idByKey.get(nameKey(name));
+    return id === undefined ? undefined : this.#byId.get(id);
+  }
+
+  /** Gives a member a new name, keeping its place in join order. */
+  rename(id: ConnId, name: string): void {
+    const member = this.#byId.get(id);
+    if (member === undefined) return;
+    this.#idByKey.delete(nameKey(member.name));
+    this.#byId.set(id, { id, name }); // set on an existing key keeps its position
+    this.#idByKey.set(nameKey(name), id);
+  }
+
   add(member: Member): void {
     this.#byId.set(member.id, member);
     this.#idByKey.set(nameKey(member.name), member.id);
@@ -59,7 +85,13 @@ export class Roster {
  * Decides one intent against the roster and returns what happened, or `null` when nothing did.
  *
  * - `claim`: the name is free → `joined` (the member is added); held by anyone → `name-taken`.
- * - `say`: from a member → `said` with the rendered `(<name>) <text>`; from anyone else → nothing.
+ * - `say` / `act`: from a member → `said` with `(<name>) <text>` / `* <name> <action>`.
+ * - `who`: → a `reply` listing members in join order.
+ * - `msg`: recipient found (any letter case) → `whispered`, rendered with both current names;
+ *   otherwise → a `reply` saying there is no such user.
+ * - `rename`: free (or the member's own name in another case) → `renamed`; held by someone
+ *   else → `name-taken`; exactly the current name → a `reply`, nothing to announce.
+ * - Anything from a non-member (not yet joined, or already left) → nothing.
  * - `leave`: from a member → `left` (the member is removed); repeated or from a non-member → nothing,
  *   which is what makes "exactly one leave notice per user" hold however a connection ends.
  */
@@ -76,6 +108,34 @@ export function applyIntent(roster: Roster, intent: Intent): RoomEvent | null {
       const member = roster.get(intent.id);
       if (member === undefined) return null;
       return { kind: 'said', id: member.id, line: chatLine(member.name, intent.text) };
+    }
+    case 'act': {
+      const member = roster.get(intent.id);
+      if (member === undefined) return null;
+      return { kind: 'said', id: member.id, line: actionLine(member.name, intent.action) };
+    }
+    case 'who': {
+      if (roster.get(intent.id) === undefined) return null;
+      const names = Array.from(roster.members(), (m) => m.name);
+      return { kind: 'reply', id: intent.id, line: whoList(names) };
+    }
+    case 'msg': {
+      const sender = roster.get(intent.id);
+      if (sender === undefined) return null;
+      const recipient = roster.find(intent.to);
+      if (recipient === undefined) return { kind: 'reply', id: sender.id, line: noSuchUser(intent.to) };
+      const line = privateLine(sender.name, recipient.name, intent.text);
+      return { kind: 'whispered', from: sender.id, to: recipient.id, line };
+    }
+    case 'rename': {
+      const member = roster.get(intent.id);
+      if (member === undefined) return null;
+      const { id, name } = intent;
+      if (name === member.name) return { kind: 'reply', id, line: alreadyNamed(name) };
+      const holder = roster.find(name);
+      if (holder !== undefined && holder.id !== id) return { kind: 'name-taken', id, name };
+      roster.rename(id, name);
+      return { kind: 'renamed', id, name, notice: renamedNotice(member.name, name) };
     }
     case 'leave': {
       const member = roster.remove(intent.id);

@@ -12,15 +12,19 @@
 // shows room events only while chatting: nobody hears a line from before they joined or after
 // they left.
 import type { Frame } from '../framing.ts';
+import { COMMANDS, parseCommand } from './commands.ts';
 import type { ConnId, Intent, RoomEvent } from './events.ts';
 import {
   GOODBYE_ANONYMOUS,
   USERNAME_PROMPT,
   goodbye,
+  helpLines,
   invalidName,
   isExitCommand,
   lineTooLong,
   nameTaken,
+  unknownCommand,
+  usage,
 } from './messages.ts';
 import { checkName } from './names.ts';
 import { isBlank, stripControls } from './text.ts';
@@ -59,6 +63,7 @@ export interface SessionConfig {
 const NOTHING: readonly Effect[] = Object.freeze([]);
 const CLOSE: Effect = Object.freeze({ kind: 'close' });
 const send = (line: WireLine): Effect => ({ kind: 'send', line });
+const HELP: readonly Effect[] = Object.freeze(helpLines(COMMANDS).map(send));
 const publish = (intent: Intent): Effect => ({ kind: 'publish', intent });
 
 /** A new connection, before its `open` input. */
@@ -119,6 +124,9 @@ function awaitingName(
       return { session: { phase: 'leaving', id }, effects: [CLOSE] };
     case 'said':
     case 'left':
+    case 'renamed':
+    case 'whispered':
+    case 'reply':
       return { session, effects: NOTHING }; // not in the room yet: hears nothing
   }
 }
@@ -130,17 +138,8 @@ function chatting(
 ): Transition {
   const { id, name } = session;
   switch (input.kind) {
-    case 'line': {
-      const text = stripControls(input.text);
-      if (isExitCommand(text)) {
-        return {
-          session: { phase: 'leaving', id },
-          effects: [send(goodbye(name)), publish({ kind: 'leave', id, reason: 'quit' }), CLOSE],
-        };
-      }
-      if (isBlank(text)) return { session, effects: NOTHING };
-      return { session, effects: [publish({ kind: 'say', id, text })] };
-    }
+    case 'line':
+      return command(session, stripControls(input.text));
     case 'too-long':
       return { session, effects: [send(lineTooLong(config.maxLineBytes))] };
     case 'said':
@@ -148,14 +147,58 @@ function chatting(
     case 'joined':
     case 'left':
       return { session, effects: input.id === id ? NOTHING : [send(input.notice)] };
+    case 'renamed':
+      if (input.id !== id) return { session, effects: [send(input.notice)] };
+      return {
+        session: { phase: 'chatting', id, name: input.name },
+        effects: [send(input.notice), { kind: 'log', message: `renamed ${name} -> ${input.name}` }],
+      };
+    case 'whispered':
+      return { session, effects: input.from === id || input.to === id ? [send(input.line)] : NOTHING };
+    case 'reply':
+      return { session, effects: input.id === id ? [send(input.line)] : NOTHING };
+    case 'name-taken': // a /nick to a name someone holds: no prompt, the user keeps chatting
+      return { session, effects: input.id === id ? [send(nameTaken(input.name))] : NOTHING };
     case 'hangup':
       return {
         session: { phase: 'leaving', id },
         effects: [publish({ kind: 'leave', id, reason: 'dropped' }), CLOSE],
       };
     case 'open':
-    case 'name-taken':
       return { session, effects: NOTHING };
+  }
+}
+
+/** A line typed while chatting, already cleaned of control characters. */
+function command(session: Extract<Session, { phase: 'chatting' }>, text: string): Transition {
+  const { id, name } = session;
+  if (isBlank(text)) return { session, effects: NOTHING };
+  const parsed = parseCommand(text);
+  switch (parsed.kind) {
+    case 'say':
+      return { session, effects: [publish({ kind: 'say', id, text })] };
+    case 'me':
+      return { session, effects: [publish({ kind: 'act', id, action: parsed.action })] };
+    case 'who':
+      return { session, effects: [publish({ kind: 'who', id })] };
+    case 'msg':
+      return { session, effects: [publish({ kind: 'msg', id, to: parsed.to, text: parsed.text })] };
+    case 'nick': {
+      const check = checkName(parsed.name);
+      if (!check.ok) return { session, effects: [send(invalidName(check.reason))] };
+      return { session, effects: [publish({ kind: 'rename', id, name: check.name })] };
+    }
+    case 'help':
+      return { session, effects: HELP };
+    case 'usage':
+      return { session, effects: [send(usage(parsed.usage))] };
+    case 'unknown':
+      return { session, effects: [send(unknownCommand(parsed.command))] };
+    case 'quit':
+      return {
+        session: { phase: 'leaving', id },
+        effects: [send(goodbye(name)), publish({ kind: 'leave', id, reason: 'quit' }), CLOSE],
+      };
   }
 }
 
