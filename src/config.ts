@@ -8,13 +8,32 @@ import { parseArgs } from 'node:util';
 export interface ServerSettings {
   readonly host: string;
   readonly port: number;
+  /** Longest accepted line in bytes, without the LF. */
   readonly maxLineBytes: number;
+  /** Seconds a client may stay at `Username?`. */
+  readonly nameTimeoutSeconds: number;
+  /** Unsent output bytes a client may have before it is disconnected as too slow. */
+  readonly sendqBytes: number;
+  /** Input lines per second, sustained; 0 turns flood control off. */
+  readonly rate: number;
+  /** Input lines that may arrive at once after a quiet spell. */
+  readonly burst: number;
+  /** Connections held at once; the next one hears `*** Server full`. */
+  readonly maxClients: number;
+  /** Seconds to flush and close on SIGINT/SIGTERM before connections are cut. */
+  readonly shutdownGraceSeconds: number;
 }
 
 export const DEFAULTS: ServerSettings = Object.freeze({
   host: '127.0.0.1',
   port: 7777,
   maxLineBytes: 4096,
+  nameTimeoutSeconds: 60,
+  sendqBytes: 1_048_576,
+  rate: 20,
+  burst: 40,
+  maxClients: 10_000,
+  shutdownGraceSeconds: 5,
 });
 
 export const USAGE = `Usage: rxchat-server [options]
@@ -25,6 +44,12 @@ Options:
   --host <address>          address to listen on [env HOST] (default ${DEFAULTS.host})
   --port <n>                TCP port, 0 = any free port [env PORT] (default ${DEFAULTS.port})
   --max-line-bytes <n>      longest accepted line in bytes, without the LF (default ${DEFAULTS.maxLineBytes})
+  --name-timeout <s>        seconds a client may stay at the name prompt (default ${DEFAULTS.nameTimeoutSeconds})
+  --sendq-bytes <n>         unsent output a client may have before it is disconnected (default ${DEFAULTS.sendqBytes})
+  --rate <n>                input lines per second, sustained; 0 = no flood control (default ${DEFAULTS.rate})
+  --burst <n>               input lines accepted at once after a quiet spell (default ${DEFAULTS.burst})
+  --max-clients <n>         connections held at once (default ${DEFAULTS.maxClients})
+  --shutdown-grace <s>      seconds to flush and close on SIGINT/SIGTERM (default ${DEFAULTS.shutdownGraceSeconds})
   --help                    show this help and exit
 `;
 
@@ -46,6 +71,12 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
         host: { type: 'string' },
         port: { type: 'string' },
         'max-line-bytes': { type: 'string' },
+        'name-timeout': { type: 'string' },
+        'sendq-bytes': { type: 'string' },
+        rate: { type: 'string' },
+        burst: { type: 'string' },
+        'max-clients': { type: 'string' },
+        'shutdown-grace': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -57,10 +88,22 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   const host = stringOption(values.host) ?? nonEmpty(env.HOST) ?? DEFAULTS.host;
   const port = integer('--port', stringOption(values.port) ?? nonEmpty(env.PORT), DEFAULTS.port, 0, 65_535);
   if (typeof port === 'string') return { kind: 'error', message: port };
-  const maxLineBytes = integer('--max-line-bytes', stringOption(values['max-line-bytes']), DEFAULTS.maxLineBytes, 1, 16 * 1024 * 1024);
-  if (typeof maxLineBytes === 'string') return { kind: 'error', message: maxLineBytes };
-  return { kind: 'run', settings: { host, port, maxLineBytes } };
+  const limits = {
+    maxLineBytes: integer('--max-line-bytes', stringOption(values['max-line-bytes']), DEFAULTS.maxLineBytes, 1, 16 * MIB),
+    nameTimeoutSeconds: integer('--name-timeout', stringOption(values['name-timeout']), DEFAULTS.nameTimeoutSeconds, 1, 86_400),
+    sendqBytes: integer('--sendq-bytes', stringOption(values['sendq-bytes']), DEFAULTS.sendqBytes, 1024, 1024 * MIB),
+    rate: integer('--rate', stringOption(values.rate), DEFAULTS.rate, 0, 1_000_000),
+    burst: integer('--burst', stringOption(values.burst), DEFAULTS.burst, 1, 1_000_000),
+    maxClients: integer('--max-clients', stringOption(values['max-clients']), DEFAULTS.maxClients, 1, 1_000_000),
+    shutdownGraceSeconds: integer('--shutdown-grace', stringOption(values['shutdown-grace']), DEFAULTS.shutdownGraceSeconds, 0, 3600),
+  };
+  for (const value of Object.values(limits)) {
+    if (typeof value === 'string') return { kind: 'error', message: value };
+  }
+  return { kind: 'run', settings: { host, port, ...(limits as Omit<ServerSettings, 'host' | 'port'>) } };
 }
+
+const MIB = 1024 * 1024;
 
 function stringOption(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;

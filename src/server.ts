@@ -1,17 +1,37 @@
 // The chat server's pure main: connections in, per-connection output out. No sockets here.
 //
-// For each connection the listener hands us (an id and an Observable of its frames), `connect`
-// returns an Observable of what to write to it; completion means "close it, after flushing".
+// For each connection the listener hands us (an id, an Observable of its frames and one that
+// fires if the client is too slow to read), `connect` returns an Observable of what to do with
+// it: write a line, log, pause or resume reading, abort. Completion means "close, after flushing".
 //
-//   inbox$ = merge( open, client frames…, hangup  ──observeOn(queue)─┐
-//                   room events from the bus ─────────────────────────┴─▶ scan(step) ─▶ carryOut ─▶ output$
+//   open, frames ─pace─…, hangup ┐
+//   name timer (once)            ├─observeOn(queue)─┐
+//   too slow (from the listener) ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
+//   room events from the bus ───────────────────────┘
 //
 // `scan(step)` is the actor: a pure reducer over everything that reaches this connection.
 // `carryOut` is its thin shell: it publishes intents to the bus, turns `close` into completion
-// and passes `send`/`log` effects on to the listener as they are (no per-line allocation).
-import { Observable, concat, finalize, merge, observeOn, of, queueScheduler, scan, type OperatorFunction } from 'rxjs';
+// and passes `send`/`log`/`abort` effects on to the listener as they are (no per-line allocation).
+import {
+  EMPTY,
+  Observable,
+  asyncScheduler,
+  concat,
+  finalize,
+  map,
+  merge,
+  observeOn,
+  of,
+  queueScheduler,
+  scan,
+  take,
+  timer,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 import { createBus, type Bus } from './bus.ts';
 import type { Frame } from './framing.ts';
+import { pace } from './operators/pace.ts';
 import type { ConnId } from './protocol/events.ts';
 import { initialSession, step, type Effect, type SessionConfig, type SessionInput, type Transition } from './protocol/session.ts';
 
@@ -20,12 +40,31 @@ export interface Connection {
   readonly id: ConnId;
   /** The client's lines; completes when the client's side ends (EOF, reset, error). Never errors. */
   readonly frame$: Observable<Frame>;
+  /** Fires when the client's unsent output passes its budget (the listener measures it). */
+  readonly tooSlow$?: Observable<unknown>;
 }
 
-/** What the listener is asked to do for a connection: write a line, or log about it. */
-export type Output = Extract<Effect, { kind: 'send' } | { kind: 'log' }>;
+/** Ask the listener to stop or restart reading a socket (flood control pushes back through TCP). */
+export type FlowControl = { readonly kind: 'pause' } | { readonly kind: 'resume' };
 
-export type ServerConfig = SessionConfig;
+/** What the listener is asked to do for a connection. */
+export type Output = Extract<Effect, { kind: 'send' } | { kind: 'log' } | { kind: 'abort' }> | FlowControl;
+
+export interface ServerConfig extends SessionConfig {
+  /** How long a client may stay at `Username?`, in ms. */
+  readonly nameTimeoutMs: number;
+  /** Input lines per second, sustained; 0 turns flood control off. */
+  readonly rate: number;
+  /** Input lines accepted at once after a quiet spell. */
+  readonly burst: number;
+}
+
+export interface ServerSources {
+  /** Fires once to shut down: every client is told and closed. */
+  readonly shutdown$?: Observable<unknown>;
+  /** Where time comes from (timers, flood control); virtual in marble tests. */
+  readonly scheduler?: SchedulerLike;
+}
 
 export interface ChatServer {
   /** Runs one connection's actor. Subscribe once; completion means close the connection. */
@@ -35,26 +74,51 @@ export interface ChatServer {
 
 const OPEN: SessionInput = Object.freeze({ kind: 'open' });
 const HANGUP: SessionInput = Object.freeze({ kind: 'hangup' });
+const TIMEOUT: SessionInput = Object.freeze({ kind: 'timeout' });
+const TOO_SLOW: SessionInput = Object.freeze({ kind: 'too-slow' });
+const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
+const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
-export function createChatServer(config: ServerConfig, bus: Bus = createBus()): ChatServer {
-  function connect({ id, frame$ }: Connection): Observable<Output> {
-    // Inputs from outside the bus go through the same trampoline as the bus, so a session's
-    // effects are all carried out before anything it published is decided (see bus.ts).
-    const local$ = concat(of(OPEN), frame$, of(HANGUP)).pipe(observeOn(queueScheduler));
-    const inbox$: Observable<SessionInput> = merge(local$, bus.events$);
-    const start: Transition = { session: initialSession(id), effects: [] };
-    return inbox$.pipe(
-      scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
-      carryOut(bus),
-      // However the actor ends (closed, unsubscribed, or a bug threw), the room hears that it
-      // left. After a normal leave this is a no-op: the room ignores a second leave.
-      finalize(() => bus.publish({ kind: 'leave', id, reason: 'dropped' })),
-    );
+export function createChatServer(config: ServerConfig, sources: ServerSources = {}): ChatServer {
+  const bus = createBus();
+  const scheduler = sources.scheduler ?? asyncScheduler;
+  // Shutdown is an intent like any other: it takes its place in the global order, after every
+  // line already said, and reaches every session in one fan-out.
+  sources.shutdown$?.pipe(take(1)).subscribe(() => bus.publish({ kind: 'shutdown' }));
+
+  function connect({ id, frame$, tooSlow$ = EMPTY }: Connection): Observable<Output> {
+    return new Observable<Output>((subscriber) => {
+      // Flood control: lines beyond the rate wait in `pace`, and reading stops while any wait.
+      let paused = false;
+      const onHeld = (held: number): void => {
+        if (held > 0 === paused) return;
+        paused = held > 0;
+        subscriber.next(paused ? PAUSE : RESUME);
+      };
+      const paced$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
+      // Inputs from outside the bus go through the same trampoline as the bus, so a session's
+      // effects are all carried out before anything it published is decided (see bus.ts).
+      const local$: Observable<SessionInput> = merge(
+        concat(of(OPEN), paced$, of(HANGUP)),
+        timer(config.nameTimeoutMs, scheduler).pipe(map(() => TIMEOUT)),
+        tooSlow$.pipe(take(1), map(() => TOO_SLOW)),
+      ).pipe(observeOn(queueScheduler));
+      const start: Transition = { session: initialSession(id), effects: [] };
+      return merge(local$, bus.events$)
+        .pipe(
+          scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
+          carryOut(bus),
+          // However the actor ends (closed, unsubscribed, or a bug threw), the room hears that it
+          // left. After a normal leave this is a no-op: the room ignores a second leave.
+          finalize(() => bus.publish({ kind: 'leave', id, reason: 'dropped' })),
+        )
+        .subscribe(subscriber);
+    });
   }
   return { connect, bus };
 }
 
-/** The shell: carries out each transition's effects in order. `close` completes the output. */
+/** The shell: carries out each transition's effects in order. `close` and `abort` end the output. */
 function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
   return (transition$) =>
     new Observable<Output>((subscriber) =>
@@ -69,6 +133,10 @@ function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
                 break;
               case 'publish':
                 bus.publish(effect.intent);
+                break;
+              case 'abort':
+                subscriber.next(effect);
+                subscriber.complete();
                 break;
               case 'close':
                 subscriber.complete();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBus } from '../src/bus.ts';
 import type { RoomEvent } from '../src/protocol/events.ts';
 
-const describeEvent = (e: RoomEvent): string => `${e.kind}:${'id' in e ? e.id : e.from}`;
+const describeEvent = (e: RoomEvent): string => `${e.kind}:${'id' in e ? e.id : 'from' in e ? e.from : '-'}`;
 
 describe('bus', () => {
   it('should queue what is published during a fan-out, so every subscriber sees one order', () => {

@@ -46,11 +46,12 @@ describe('server: naming', () => {
     marbles(({ hot, expectObservable }) => {
       const connect = server();
       const bob = hot('  --a', { a: L('a'.repeat(25)) });
-      const expected = ' u-(ix)';
+      const expected = ' u-(ix) 59994ms (t|)'; // …and, never named, it times out at 60 s
       expectObservable(connect(1, bob)).toBe(expected, {
         u: U,
         i: '*** Invalid username: too long (25 characters, max 24)',
         x: U,
+        t: '*** Timed out',
       });
     });
   });
@@ -80,7 +81,12 @@ describe('server: naming', () => {
       const first = hot('  --a', { a: L('alice') });
       const second = hot(' --a', { a: L('ALICE') });
       expectObservable(connect(1, first)).toBe('  u-w', { u: U, w: 'You are now connected, alice!' });
-      expectObservable(connect(2, second)).toBe(' u-(tx)', { u: U, t: '*** Username ALICE is taken', x: U });
+      expectObservable(connect(2, second)).toBe(' u-(tx) 59994ms (T|)', {
+        u: U,
+        t: '*** Username ALICE is taken',
+        x: U,
+        T: '*** Timed out',
+      });
     });
   });
 
@@ -178,7 +184,7 @@ describe('server: chatting', () => {
 
   it('should tell the sender of an overlong line, at the prompt and while chatting, and go on', () => {
     marbles(({ hot, expectObservable }) => {
-      const connect = server(4096);
+      const connect = server({ maxLineBytes: 4096 });
       const bob = hot('  --a---b-c-d', { a: TOO_LONG, b: L('Bob'), c: TOO_LONG, d: L('still here') });
       const expected = ' u-(tx)w-t-h';
       expectObservable(connect(1, bob)).toBe(expected, {

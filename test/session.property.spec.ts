@@ -58,7 +58,7 @@ interface Client {
 
 /** Plays the actions against a fresh server; at the end every remaining client drops. */
 function play(actions: readonly Action[]): { log: RoomEvent[]; clients: Client[]; rosterSize: number } {
-  const chat = createChatServer({ maxLineBytes: 64 });
+  const chat = createChatServer({ maxLineBytes: 64, nameTimeoutMs: 60_000, rate: 0, burst: 1 });
   const log: RoomEvent[] = [];
   chat.bus.events$.subscribe((event) => log.push(event));
   const clients: Client[] = [];
@@ -103,6 +103,7 @@ function roomLines(e: RoomEvent, id: number): WireLine[] {
     case 'reply':
       return e.id === id ? [e.line] : [];
     case 'name-taken':
+    case 'shutdown':
       return [];
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Server entry point: argv/env → settings, then wire the pure server to the TCP listener driver.
 // Process concerns only (arguments, logging to stderr, signals, exit codes); no chat logic here.
-import { config as rxjsConfig } from 'rxjs';
+import { Subject, config as rxjsConfig } from 'rxjs';
 import { parseServerArgs } from '../config.ts';
 import { formatAddress, listenTcp } from '../drivers/tcp-server.ts';
 import { createChatServer } from '../server.ts';
@@ -27,16 +27,41 @@ if (parsed.kind === 'error') {
 }
 
 const { settings } = parsed;
-const server = createChatServer({ maxLineBytes: settings.maxLineBytes });
+const shutdown$ = new Subject<void>();
+const server = createChatServer(
+  { maxLineBytes: settings.maxLineBytes, nameTimeoutMs: settings.nameTimeoutSeconds * 1000, rate: settings.rate, burst: settings.burst },
+  { shutdown$ },
+);
+
 try {
   const listener = await listenTcp(settings, server.connect, log);
   log(`listening on ${formatAddress(listener.host, listener.port)}`);
-  const stop = (signal: string): void => {
-    log(`${signal}: closing`);
-    void listener.close().then(() => process.exit(0));
+  log(
+    `limits: line ${settings.maxLineBytes} B, name timeout ${settings.nameTimeoutSeconds} s, sendq ${settings.sendqBytes} B, ` +
+      `rate ${settings.rate === 0 ? 'off' : `${settings.rate}/s burst ${settings.burst}`}, max clients ${settings.maxClients}`,
+  );
+
+  // First signal: tell everyone, flush, close, exit 0 within the grace period. Second: exit now.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log(`${signal} again: exiting at once`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    stopping = true;
+    const graceMs = settings.shutdownGraceSeconds * 1000;
+    const started = Date.now();
+    log(`${signal}: shutting down (${listener.connections()} connections, grace ${settings.shutdownGraceSeconds} s)`);
+    shutdown$.next();
+    // Cut stragglers a little before the deadline, so the exit itself is never late.
+    void listener.close(Math.max(0, graceMs - 250)).then(() => {
+      log(`shut down in ${Date.now() - started} ms`);
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), graceMs).unref();
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
   log(`rxchat-server: cannot listen on ${formatAddress(settings.host, settings.port)}: ${e.code ?? e.message}`);

@@ -1,11 +1,14 @@
 // TCP listener driver: accepts sockets, frames their input, runs a handler per connection and
-// carries out what it returns (write a line, log, close). All socket I/O of the server is here.
+// carries out what it returns. All socket I/O of the server is here, and so are the limits
+// that can only be measured at a socket: the connection cap and each client's unsent output.
 //
-// The handler is the pure side (server.ts `connect`): it never sees a socket, only an id and an
-// Observable of frames, and answers with an Observable of outputs whose completion means close.
+// The handler is the pure side (server.ts `connect`): it never sees a socket, only an id, an
+// Observable of frames and one of "too slow" signals, and answers with an Observable of outputs
+// (write, log, pause, resume, abort) whose completion means close.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import type { Observable } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
+import { SERVER_FULL } from '../protocol/messages.ts';
 import type { Connection, Output } from '../server.ts';
 import { socketChunk$, writeSafely } from './socket.ts';
 
@@ -13,6 +16,10 @@ export interface TcpListenerOptions {
   readonly host: string;
   readonly port: number;
   readonly maxLineBytes: number;
+  /** Connections held at once; the next one hears `*** Server full` and is closed. */
+  readonly maxClients: number;
+  /** Unsent bytes (Node's socket buffer) a client may have before it is cut off as too slow. */
+  readonly sendqBytes: number;
 }
 
 export interface TcpListener {
@@ -21,11 +28,17 @@ export interface TcpListener {
   readonly port: number;
   /** How many connections are open right now. */
   connections(): number;
-  /** Stops accepting, closes every connection at once and resolves when the server is closed. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting and resolves once every connection has closed, or after `graceMs`, when
+   * the ones left are cut. Call it after the handler has told clients goodbye. Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export type Log = (message: string) => void;
+
+/** After we end a connection, how long the peer has to close its side before it is cut. */
+const LINGER_MS = 10_000;
 
 /** Listens and resolves once connections are accepted; rejects if the address cannot be bound. */
 export function listenTcp(
@@ -37,9 +50,22 @@ export function listenTcp(
   let nextId = 1;
   // allowHalfOpen: when a client sends EOF we still flush what we owe it before ending.
   // noDelay: chat is interactive; a line should leave now, not after the next ACK.
+  // keepAlive: a peer that vanished without a FIN or RST is found out eventually.
   const server = createServer({ allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
 
-  server.on('connection', (socket) => {
+  /** Ends a socket politely; cuts it if the peer has not closed its side in time. */
+  const endSocket = (socket: Socket): void => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+
+  const refuse = (socket: Socket): void => {
+    socket.on('error', () => {});
+    socket.end(SERVER_FULL.encode());
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+
+  const accept = (socket: Socket): void => {
     const id = nextId++;
     sockets.add(socket);
     log(`#${id} connected from ${formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}`);
@@ -47,13 +73,52 @@ export function listenTcp(
     socket.on('error', (err: NodeJS.ErrnoException) => {
       lastError = err.code ?? err.message;
     });
+
+    // Slow consumer guard: past the budget, stop writing at once (memory stays bounded) and tell
+    // the actor, which announces the departure and aborts the connection.
+    let overBudget = false;
+    const tooSlow$ = new Subject<void>();
+    const write = (bytes: Uint8Array): void => {
+      if (overBudget) return;
+      writeSafely(socket, bytes);
+      if (socket.writableLength > options.sendqBytes) {
+        overBudget = true;
+        log(`#${id} too slow: ${socket.writableLength} bytes unsent (budget ${options.sendqBytes})`);
+        tooSlow$.next();
+      }
+    };
+
     const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
-    const subscription = handle({ id, frame$ }).subscribe({
+    const perform = (output: Output): void => {
+        switch (output.kind) {
+          case 'send':
+            write(output.line.encode());
+            break;
+          case 'log':
+            log(`#${id} ${output.message}`);
+            break;
+          case 'pause':
+            socket.pause();
+            break;
+          case 'resume':
+            socket.resume();
+            break;
+          case 'abort':
+            socket.destroy();
+            break;
+        }
+    };
+    const subscription = handle({ id, frame$, tooSlow$ }).subscribe({
       next: (output) => {
-        if (output.kind === 'send') writeSafely(socket, output.line.encode());
-        else log(`#${id} ${output.message}`);
+        try {
+          perform(output);
+        } catch (err) {
+          // A fault while serving one connection closes that connection, nobody else's.
+          log(`#${id} closed after an internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          socket.destroy();
+        }
       },
-      complete: () => socket.end(),
+      complete: () => endSocket(socket),
       error: (err: unknown) => {
         log(`#${id} closed after an internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         socket.destroy();
@@ -64,6 +129,21 @@ export function listenTcp(
       subscription.unsubscribe();
       log(`#${id} disconnected${lastError === '' ? '' : ` (${lastError})`}`);
     });
+  };
+
+  server.on('connection', (socket) => {
+    if (sockets.size >= options.maxClients) {
+      log(`refused a connection from ${socket.remoteAddress ?? '?'}: server full (${options.maxClients})`);
+      refuse(socket);
+      return;
+    }
+    try {
+      accept(socket);
+    } catch (err) {
+      // A fault while setting up one connection closes that connection, never the server.
+      log(`connection setup failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      socket.destroy();
+    }
   });
 
   return new Promise<TcpListener>((resolve, reject) => {
@@ -73,16 +153,16 @@ export function listenTcp(
       server.on('error', (err) => log(`listener error: ${err.message}`));
       const address = server.address() as AddressInfo;
       let closing: Promise<void> | undefined;
-      resolve({
-        host: address.address,
-        port: address.port,
-        connections: () => sockets.size,
-        close: () =>
-          (closing ??= new Promise<void>((done) => {
-            server.close(() => done());
+      const close = (graceMs = 0): Promise<void> =>
+        (closing ??= new Promise<void>((done) => {
+          server.close(() => done());
+          const cut = (): void => {
             for (const socket of sockets) socket.destroy();
-          })),
-      });
+          };
+          if (graceMs <= 0) cut();
+          else setTimeout(cut, graceMs).unref();
+        }));
+      resolve({ host: address.address, port: address.port, connections: () => sockets.size, close });
     });
   });
 }

@@ -17,7 +17,9 @@ export type Intent =
   | { readonly kind: 'who'; readonly id: ConnId }
   | { readonly kind: 'msg'; readonly id: ConnId; readonly to: string; readonly text: string }
   | { readonly kind: 'rename'; readonly id: ConnId; readonly name: string }
-  | { readonly kind: 'leave'; readonly id: ConnId; readonly reason: LeaveReason };
+  | { readonly kind: 'leave'; readonly id: ConnId; readonly reason: LeaveReason }
+  /** The server is stopping: tell everyone once, then decide nothing more. */
+  | { readonly kind: 'shutdown' };
 
 /**
  * What the room decided, in the one global order. Broadcast lines are rendered once, here, and
@@ -33,4 +35,6 @@ export type RoomEvent =
   | { readonly kind: 'renamed'; readonly id: ConnId; readonly name: string; readonly notice: WireLine }
   /** An answer for one member only (the /who list, no such user, …), in the global order. */
   | { readonly kind: 'reply'; readonly id: ConnId; readonly line: WireLine }
+  /** The last event: every session says so and closes; the room is closed from now on. */
+  | { readonly kind: 'shutdown' }
   | { readonly kind: 'left'; readonly id: ConnId; readonly name: string; readonly reason: LeaveReason; readonly notice: WireLine };

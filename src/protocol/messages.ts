@@ -8,6 +8,12 @@ import { WireLine } from './wire-line.ts';
 export const USERNAME_PROMPT = new WireLine('Username?');
 /** Sent to a client that says `exit` before it has a name; then it is closed. */
 export const GOODBYE_ANONYMOUS = new WireLine('Goodbye!');
+/** Sent to a client still at `Username?` when its time is up; then it is closed. */
+export const TIMED_OUT = new WireLine('*** Timed out');
+/** Sent to a connection past the connection cap; then it is closed. */
+export const SERVER_FULL = new WireLine('*** Server full');
+/** Sent to every client on SIGINT/SIGTERM; then each is closed. */
+export const SHUTTING_DOWN = new WireLine('*** Server is shutting down');
 
 export const welcome = (name: string): WireLine => new WireLine(`You are now connected, ${name}!`);
 export const joinedNotice = (name: string): WireLine => new WireLine(`*** ${name} joined the chat`);

@@ -22,17 +22,29 @@ import {
 } from './messages.ts';
 import { nameKey } from './names.ts';
 
+const SHUTDOWN: RoomEvent = Object.freeze({ kind: 'shutdown' });
+
 /** A chatting user: a connection with an accepted name. */
 export interface Member {
   readonly id: ConnId;
   readonly name: string;
 }
 
-/** Members in join order, indexed by connection and by case-insensitive name. */
+/** Members in join order, indexed by connection and by case-insensitive name; and whether the room is open. */
 export class Roster {
   // A Map iterates in insertion order, which is join order.
   readonly #byId = new Map<ConnId, Member>();
   readonly #idByKey = new Map<string, ConnId>();
+  #closed = false;
+
+  /** True once the server is shutting down: nothing more is decided. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
 
   get size(): number {
     return this.#byId.size;
@@ -94,9 +106,15 @@ export class Roster {
  * - Anything from a non-member (not yet joined, or already left) → nothing.
  * - `leave`: from a member → `left` (the member is removed); repeated or from a non-member → nothing,
  *   which is what makes "exactly one leave notice per user" hold however a connection ends.
+ * - `shutdown` → `shutdown`, once; from then on nothing is decided, so the departures that follow
+ *   are not announced one by one to people who are leaving too.
  */
 export function applyIntent(roster: Roster, intent: Intent): RoomEvent | null {
+  if (roster.closed) return null;
   switch (intent.kind) {
+    case 'shutdown':
+      roster.close();
+      return SHUTDOWN;
     case 'claim': {
       const { id, name } = intent;
       if (roster.get(id) !== undefined) return null; // already a member: a stale or repeated claim

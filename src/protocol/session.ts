@@ -16,6 +16,8 @@ import { COMMANDS, parseCommand } from './commands.ts';
 import type { ConnId, Intent, RoomEvent } from './events.ts';
 import {
   GOODBYE_ANONYMOUS,
+  SHUTTING_DOWN,
+  TIMED_OUT,
   USERNAME_PROMPT,
   goodbye,
   helpLines,
@@ -34,7 +36,7 @@ export type Session =
   /** Prompted for a name; `claiming` is a name sent to the room and not yet decided. */
   | { readonly phase: 'awaiting-name'; readonly id: ConnId; readonly claiming: string | null }
   | { readonly phase: 'chatting'; readonly id: ConnId; readonly name: string }
-  /** Done: the goodbye (if any) is sent and the connection is closing. Everything is ignored. */
+  /** Done: the last line (if any) is sent and the connection is closing. Everything is ignored. */
   | { readonly phase: 'leaving'; readonly id: ConnId };
 
 /** Everything that can arrive in a session's inbox. */
@@ -42,13 +44,18 @@ export type SessionInput =
   | { readonly kind: 'open' } // the connection was accepted
   | Frame // a line from the client, or notice that one was too long
   | { readonly kind: 'hangup' } // the client's side ended: EOF, reset or error
+  | { readonly kind: 'timeout' } // the name prompt's time is up
+  | { readonly kind: 'too-slow' } // the client's unsent output passed its budget
   | RoomEvent;
 
 /** What the shell is asked to do, in order. */
 export type Effect =
   | { readonly kind: 'send'; readonly line: WireLine }
   | { readonly kind: 'publish'; readonly intent: Intent }
+  /** Close after flushing what was sent. */
   | { readonly kind: 'close' }
+  /** Close at once, dropping unsent output (a client too slow to read it). */
+  | { readonly kind: 'abort' }
   | { readonly kind: 'log'; readonly message: string };
 
 export interface Transition {
@@ -62,6 +69,7 @@ export interface SessionConfig {
 
 const NOTHING: readonly Effect[] = Object.freeze([]);
 const CLOSE: Effect = Object.freeze({ kind: 'close' });
+const ABORT: Effect = Object.freeze({ kind: 'abort' });
 const send = (line: WireLine): Effect => ({ kind: 'send', line });
 const HELP: readonly Effect[] = Object.freeze(helpLines(COMMANDS).map(send));
 const publish = (intent: Intent): Effect => ({ kind: 'publish', intent });
@@ -122,6 +130,12 @@ function awaitingName(
       };
     case 'hangup':
       return { session: { phase: 'leaving', id }, effects: [CLOSE] };
+    case 'timeout':
+      return { session: { phase: 'leaving', id }, effects: [send(TIMED_OUT), CLOSE, { kind: 'log', message: 'timed out at the name prompt' }] };
+    case 'too-slow':
+      return { session: { phase: 'leaving', id }, effects: [ABORT] };
+    case 'shutdown':
+      return { session: { phase: 'leaving', id }, effects: [send(SHUTTING_DOWN), CLOSE] };
     case 'said':
     case 'left':
     case 'renamed':
@@ -164,7 +178,15 @@ function chatting(
         session: { phase: 'leaving', id },
         effects: [publish({ kind: 'leave', id, reason: 'dropped' }), CLOSE],
       };
+    case 'too-slow':
+      return {
+        session: { phase: 'leaving', id },
+        effects: [publish({ kind: 'leave', id, reason: 'too-slow' }), ABORT, { kind: 'log', message: 'too slow: output budget exceeded' }],
+      };
+    case 'shutdown':
+      return { session: { phase: 'leaving', id }, effects: [send(SHUTTING_DOWN), CLOSE] };
     case 'open':
+    case 'timeout':
       return { session, effects: NOTHING };
   }
 }

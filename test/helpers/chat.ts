@@ -1,7 +1,10 @@
 // Marble-test helpers for the pure server: frames in, written lines out, a fresh room per call.
 import { filter, map, type Observable } from 'rxjs';
 import type { Frame } from '../../src/framing.ts';
-import { createChatServer, type Output } from '../../src/server.ts';
+import { createChatServer, type Output, type ServerConfig } from '../../src/server.ts';
+
+/** The protocol's defaults, as the marble tests assume them. */
+export const CONFIG: ServerConfig = { maxLineBytes: 4096, nameTimeoutMs: 60_000, rate: 20, burst: 40 };
 
 /** A line as the client typed it (after framing). */
 export const L = (text: string): Frame => ({ kind: 'line', text });
@@ -18,7 +21,15 @@ export function written(output$: Observable<Output>): Observable<string> {
 }
 
 /** A fresh server (and so a fresh room); returns `connect(id, frame$)` giving the lines written to it. */
-export function server(maxLineBytes = 4096): (id: number, frame$: Observable<Frame>) => Observable<string> {
-  const chat = createChatServer({ maxLineBytes });
+export function server(config: Partial<ServerConfig> = {}, shutdown$?: Observable<unknown>): (id: number, frame$: Observable<Frame>) => Observable<string> {
+  const chat = createChatServer({ ...CONFIG, ...config }, shutdown$ === undefined ? {} : { shutdown$ });
   return (id, frame$) => written(chat.connect({ id, frame$ }));
+}
+
+/** Everything a connection asks of the listener, as text: lines as written, other outputs in caps. */
+export function outputs(output$: Observable<Output>): Observable<string> {
+  return output$.pipe(
+    filter((output) => output.kind !== 'log'),
+    map((output) => (output.kind === 'send' ? output.line.text : output.kind.toUpperCase())),
+  );
 }
