@@ -85,8 +85,17 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
   }
   if (values.help === true) return { kind: 'help', text: USAGE };
 
-  const host = stringOption(values.host) ?? nonEmpty(env.HOST) ?? DEFAULTS.host;
-  const port = integer('--port', stringOption(values.port) ?? nonEmpty(env.PORT), DEFAULTS.port, 0, 65_535);
+  const hostFlag = stringOption(values.host);
+  // An empty --host would make Node listen on every interface: a forgotten `--host "$VAR"` must
+  // not quietly turn a loopback server into a public one.
+  if (hostFlag !== undefined && hostFlag.trim() === '') {
+    return { kind: 'error', message: "invalid value for --host: '' (expected an address such as 127.0.0.1, or 0.0.0.0 for every interface)" };
+  }
+  const host = hostFlag?.trim() ?? nonEmpty(env.HOST) ?? DEFAULTS.host;
+  const portFlag = stringOption(values.port);
+  const port = portFlag !== undefined
+    ? integer('--port', portFlag, DEFAULTS.port, 0, 65_535)
+    : integer('PORT', nonEmpty(env.PORT), DEFAULTS.port, 0, 65_535);
   if (typeof port === 'string') return { kind: 'error', message: port };
   const limits = {
     maxLineBytes: integer('--max-line-bytes', stringOption(values['max-line-bytes']), DEFAULTS.maxLineBytes, 1, 16 * MIB),

@@ -11,6 +11,7 @@ describe('parseCommand', () => {
     ['exit', { kind: 'quit' }],
     ['  exit  ', { kind: 'quit' }],
     ['exit now', { kind: 'say', text: 'exit now' }],
+    ['EXIT', { kind: 'quit' }],
     ['/quit', { kind: 'quit' }],
     ['/QUIT bye all', { kind: 'quit' }],
     ['/who', { kind: 'who' }],
@@ -58,7 +59,7 @@ describe('parseCommand properties', () => {
   });
 
   it('a line not starting with `/` (and not `exit`) is always said as typed', () => {
-    const chat = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !s.trimStart().startsWith('/') && s.trim() !== 'exit');
+    const chat = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !s.trimStart().startsWith('/') && s.trim().toLowerCase() !== 'exit');
     fc.assert(
       fc.property(chat, (text) => {
         expect(parseCommand(text)).toEqual({ kind: 'say', text });

@@ -7,7 +7,7 @@
 //   inner spacing as typed, only the separator before it is dropped;
 // - a command missing what it needs (`/msg`, `/msg bob`, `/nick`, `/me`) is a `usage` answer;
 // - words after a command that takes none (`/who now`, `/help me`, `/quit bye`) are ignored.
-// A line not starting with `/` is chat, and `exit` is `/quit`, as in the lab.
+// A line not starting with `/` is chat, and `exit` (in any letter case, alone) is `/quit`, as in the lab.
 
 export type Command =
   | { readonly kind: 'say'; readonly text: string }
@@ -41,7 +41,7 @@ function firstWord(text: string): [string, string] {
 /** Parses a line already cleaned of control characters. Blank lines are the caller's business. */
 export function parseCommand(line: string): Command {
   const trimmedStart = line.trimStart();
-  if (line.trim() === 'exit') return { kind: 'quit' };
+  if (line.trim().toLowerCase() === 'exit') return { kind: 'quit' };
   if (!trimmedStart.startsWith('/')) return { kind: 'say', text: line };
 
   const [word, rest] = firstWord(trimmedStart);

@@ -53,8 +53,8 @@ export const helpLines = (commands: readonly { readonly synopsis: string; readon
 
 /** Words that end a session, at the name prompt or while chatting. */
 export function isExitCommand(line: string): boolean {
-  const word = line.trim();
-  return word === 'exit' || word.toLowerCase() === '/quit';
+  const word = line.trim().toLowerCase();
+  return word === 'exit' || word === '/quit';
 }
 
 /** True for the server's farewell, `Goodbye!` or `Goodbye <name>!` (the client waits for it). */
