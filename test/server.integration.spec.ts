@@ -343,6 +343,30 @@ describe('leaving', () => {
     await bob.expectLines(['(Bob) sentinel']);
   });
 
+  /**
+   * A reset in the middle of a line: the half-typed tail is not delivered as if it were a line.
+   * `ping` travels in the same write as the tail, so once Bob hears it the server has read both.
+   */
+  it('should not deliver the unfinished line of a client that resets', async () => {
+    const bob = await joinAs(server.port, 'Bob');
+    const john = await joinAs(server.port, 'John');
+    await bob.expectLines(['*** John joined the chat']);
+    await john.sendRaw('ping\nhalf-typed, never finished');
+    await bob.expectLines(['(John) ping']);
+    john.reset();
+    await bob.expectLines(['*** John left the chat']);
+  });
+
+  /** A clean end of input: a last line without LF is still a line, as `nc` sends it at EOF. */
+  it('should deliver a last line without LF at a clean end of input', async () => {
+    const bob = await joinAs(server.port, 'Bob');
+    const john = await joinAs(server.port, 'John');
+    await bob.expectLines(['*** John joined the chat']);
+    await john.sendRaw('last words');
+    john.end();
+    await bob.expectLines(['(John) last words', '*** John left the chat']);
+  });
+
   /** Half-close (EOF) of a chatting client: the server closes its side, one leave notice. */
   it('should announce a half-closed client exactly once and close it', async () => {
     const bob = await joinAs(server.port, 'Bob');

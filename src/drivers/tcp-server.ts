@@ -6,7 +6,7 @@
 // Observable of frames and one of "too slow" signals, and answers with an Observable of outputs
 // (write, log, pause, resume, abort) whose completion means close.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { Subject, type Observable } from 'rxjs';
+import { EMPTY, Subject, catchError, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import { SERVER_FULL } from '../protocol/messages.ts';
 import type { Connection, Output } from '../server.ts';
@@ -88,7 +88,8 @@ export function listenTcp(
       }
     };
 
-    const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
+    // A lost connection ends the input quietly, without its unfinished last line (socket.ts).
+    const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes), catchError(() => EMPTY));
     const perform = (output: Output): void => {
         switch (output.kind) {
           case 'send':

@@ -66,3 +66,8 @@ export function parseCommand(line: string): Command {
       return { kind: 'unknown', command: word };
   }
 }
+
+/** True for the lines that end a session in any phase: `exit` (any case) and `/quit` (with or without words after it). */
+export function isExitCommand(line: string): boolean {
+  return parseCommand(line).kind === 'quit';
+}

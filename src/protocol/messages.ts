@@ -51,11 +51,8 @@ export const helpLines = (commands: readonly { readonly synopsis: string; readon
   new WireLine('*** Anything else you type is said to everyone.'),
 ];
 
-/** Words that end a session, at the name prompt or while chatting. */
-export function isExitCommand(line: string): boolean {
-  const word = line.trim().toLowerCase();
-  return word === 'exit' || word === '/quit';
-}
+/** Words that end a session (defined with the other commands; re-exported for the client). */
+export { isExitCommand } from './commands.ts';
 
 /** True for the server's farewell, `Goodbye!` or `Goodbye <name>!` (the client waits for it). */
 export function isGoodbye(line: string): boolean {

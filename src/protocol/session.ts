@@ -4,15 +4,18 @@
 // server.ts). It never performs anything: it returns effects as data, which a thin shell carries
 // out — send a line to this client, publish an intent to the bus, close, write a log line.
 //
-//   awaiting-name ──claim accepted──▶ chatting ──exit / hang-up──▶ leaving
-//        │                                                           ▲
-//        └──────────────exit / hang-up (never joined)────────────────┘
+//   awaiting-name ──claim accepted──▶ chatting ──exit, /quit, hang-up, too slow, shutdown──▶ leaving
+//        │                                                                                   ▲
+//        └──────────exit, /quit, hang-up, timeout, too slow, shutdown (never joined)─────────┘
+//
+// Entering `leaving` always comes with `close` or `abort`, which ends the actor (server.ts): its
+// inbox is unsubscribed, and `finalize` there tells the room it left, whatever happened.
 //
 // A session is a member of the room only from its `joined` event to its `leave` intent, so it
 // shows room events only while chatting: nobody hears a line from before they joined or after
 // they left.
 import type { Frame } from '../framing.ts';
-import { COMMANDS, parseCommand } from './commands.ts';
+import { COMMANDS, isExitCommand, parseCommand } from './commands.ts';
 import type { ConnId, Intent, RoomEvent } from './events.ts';
 import {
   GOODBYE_ANONYMOUS,
@@ -22,7 +25,6 @@ import {
   goodbye,
   helpLines,
   invalidName,
-  isExitCommand,
   lineTooLong,
   nameTaken,
   unknownCommand,
@@ -87,7 +89,7 @@ export function step(session: Session, input: SessionInput, config: SessionConfi
     case 'chatting':
       return chatting(session, input, config);
     case 'leaving':
-      return leaving(session, input);
+      return leaving(session);
   }
 }
 
@@ -101,15 +103,19 @@ function awaitingName(
     case 'open':
       return { session, effects: [send(USERNAME_PROMPT)] };
     case 'too-long':
-      return { session, effects: [send(lineTooLong(config.maxLineBytes)), send(USERNAME_PROMPT)] };
+      return {
+        session,
+        effects: session.claiming === null ? [send(lineTooLong(config.maxLineBytes)), send(USERNAME_PROMPT)] : [send(lineTooLong(config.maxLineBytes))],
+      };
     case 'line': {
       // A claim is decided before this session's next input is handled (the bus runs first, see
-      // bus.ts), so a line while claiming cannot happen; if it ever did, it waits its turn: ignored.
-      if (session.claiming !== null || isBlank(input.text)) return { session, effects: NOTHING };
-      if (isExitCommand(input.text)) {
+      // bus.ts), so a line while claiming cannot arrive; the reducer stays total and ignores it.
+      const text = stripControls(input.text);
+      if (session.claiming !== null || isBlank(text)) return { session, effects: NOTHING };
+      if (isExitCommand(text)) {
         return { session: { phase: 'leaving', id }, effects: [send(GOODBYE_ANONYMOUS), CLOSE] };
       }
-      const check = checkName(input.text);
+      const check = checkName(text);
       if (!check.ok) return { session, effects: [send(invalidName(check.reason)), send(USERNAME_PROMPT)] };
       return {
         session: { phase: 'awaiting-name', id, claiming: check.name },
@@ -131,7 +137,7 @@ function awaitingName(
     case 'hangup':
       return { session: { phase: 'leaving', id }, effects: [CLOSE] };
     case 'timeout':
-      return { session: { phase: 'leaving', id }, effects: [send(TIMED_OUT), CLOSE, { kind: 'log', message: 'timed out at the name prompt' }] };
+      return { session: { phase: 'leaving', id }, effects: [send(TIMED_OUT), { kind: 'log', message: 'timed out at the name prompt' }, CLOSE] };
     case 'too-slow':
       return { session: { phase: 'leaving', id }, effects: [ABORT] };
     case 'shutdown':
@@ -181,7 +187,7 @@ function chatting(
     case 'too-slow':
       return {
         session: { phase: 'leaving', id },
-        effects: [publish({ kind: 'leave', id, reason: 'too-slow' }), ABORT, { kind: 'log', message: 'too slow: output budget exceeded' }],
+        effects: [publish({ kind: 'leave', id, reason: 'too-slow' }), { kind: 'log', message: `${name} cut off: too slow to read` }, ABORT],
       };
     case 'shutdown':
       return { session: { phase: 'leaving', id }, effects: [send(SHUTTING_DOWN), CLOSE] };
@@ -224,11 +230,7 @@ function command(session: Extract<Session, { phase: 'chatting' }>, text: string)
   }
 }
 
-function leaving(session: Extract<Session, { phase: 'leaving' }>, input: SessionInput): Transition {
-  // A claim still in flight when the connection ended may be granted after all: give it back at
-  // once, so the name is free again and the others see one join and one leave.
-  if (input.kind === 'joined' && input.id === session.id) {
-    return { session, effects: [publish({ kind: 'leave', id: session.id, reason: 'dropped' })] };
-  }
+function leaving(session: Extract<Session, { phase: 'leaving' }>): Transition {
+  // Nothing reaches a leaving session in the server (its close ends the actor); kept total anyway.
   return { session, effects: NOTHING };
 }
