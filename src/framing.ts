@@ -22,8 +22,12 @@ const CR = 0x0d;
 export interface LineDecoder {
   /** Feeds one chunk; calls `emit` once per frame completed by it, in order. */
   push(chunk: Uint8Array, emit: (frame: Frame) => void): void;
-  /** End of input: a final line without LF is still a line (as `nc` sends at EOF). */
-  end(emit: (frame: Frame) => void): void;
+  /**
+   * End of input. Bytes after the last LF are not a message and are dropped: the protocol says a
+   * line ends with LF, and a peer that resets mid-line often looks like a clean EOF to the server
+   * (the RST arrives after the FIN is read), so delivering the tail would broadcast half a line.
+   */
+  end(): void;
 }
 
 /**
@@ -78,8 +82,7 @@ export function createLineDecoder(maxLineBytes: number): LineDecoder {
         start = lf + 1;
       }
     },
-    end(emit) {
-      if (!discarding && pendingBytes > 0) finishLine(new Uint8Array(0), emit);
+    end() {
       pending = [];
       pendingBytes = 0;
       discarding = false;
@@ -94,7 +97,7 @@ export function createLineDecoder(maxLineBytes: number): LineDecoder {
  * chunks:  --"Bo"--"b\nhi"--"\r\n"--|
  * frames:  --------Bob---------hi---|
  * ```
- * Each subscription gets its own decoder; completion flushes a final unterminated line.
+ * Each subscription gets its own decoder. At completion an unterminated last line is dropped.
  */
 export function splitLines(maxLineBytes: number): OperatorFunction<Uint8Array, Frame> {
   return (chunk$) =>
@@ -105,7 +108,7 @@ export function splitLines(maxLineBytes: number): OperatorFunction<Uint8Array, F
         next: (chunk) => decoder.push(chunk, emit),
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
-          decoder.end(emit);
+          decoder.end();
           subscriber.complete();
         },
       });

@@ -1,39 +1,27 @@
 // Socket adapter: a net.Socket's incoming bytes as an Observable, and safe writes to it.
 //
 // `fromEvent` would never complete, so this is the hand-written form the RxJS guide describes:
-// data → next, end → complete, teardown → listeners removed. A clean end (the peer's FIN) is a
-// completion, so framing delivers a last line sent without LF, as `nc` does at EOF. A reset, an
-// error or a close without FIN is an *error* instead: the peer did not finish its line, so a
-// half-typed tail must not be delivered as if it had (the listener turns the error into a quiet
-// end of input). Errors on the socket itself are always handled by the listener
-// (tcp-server.ts), so an EPIPE or ECONNRESET can never crash the process.
+// data → next; end, close or error → complete (the peer is gone either way; framing drops an
+// unfinished last line, see framing.ts); teardown → listeners removed. Errors on the socket
+// itself are always handled by the listener (tcp-server.ts), so an EPIPE or ECONNRESET can never
+// crash the process.
 import type { Socket } from 'node:net';
 import { Observable } from 'rxjs';
 
-/** Raised when a socket closes without a clean end of input (reset, error, destroyed). */
-export class ConnectionLost extends Error {
-  constructor(cause?: unknown) {
-    super('connection lost before the end of input', cause === undefined ? undefined : { cause });
-    this.name = 'ConnectionLost';
-  }
-}
-
-/** The socket's incoming chunks; completes on a clean end of input, errors if the connection is lost. */
+/** The socket's incoming chunks; completes when the peer's side ends or the socket closes. */
 export function socketChunk$(socket: Socket): Observable<Buffer> {
   return new Observable<Buffer>((subscriber) => {
     const onData = (chunk: Buffer): void => subscriber.next(chunk);
     const onEnd = (): void => subscriber.complete();
-    const onError = (err: Error): void => subscriber.error(new ConnectionLost(err));
-    const onClose = (): void => subscriber.error(new ConnectionLost());
     socket.on('data', onData);
     socket.on('end', onEnd);
-    socket.on('error', onError);
-    socket.on('close', onClose);
+    socket.on('close', onEnd);
+    socket.on('error', onEnd);
     return () => {
       socket.off('data', onData);
       socket.off('end', onEnd);
-      socket.off('error', onError);
-      socket.off('close', onClose);
+      socket.off('close', onEnd);
+      socket.off('error', onEnd);
     };
   });
 }

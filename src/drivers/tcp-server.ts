@@ -6,7 +6,7 @@
 // Observable of frames and one of "too slow" signals, and answers with an Observable of outputs
 // (write, log, pause, resume, abort) whose completion means close.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { EMPTY, Subject, catchError, type Observable } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import { SERVER_FULL } from '../protocol/messages.ts';
 import type { Connection, Output } from '../server.ts';
@@ -88,8 +88,7 @@ export function listenTcp(
       }
     };
 
-    // A lost connection ends the input quietly, without its unfinished last line (socket.ts).
-    const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes), catchError(() => EMPTY));
+    const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
     const perform = (output: Output): void => {
         switch (output.kind) {
           case 'send':
@@ -156,7 +155,9 @@ export function listenTcp(
       let closing: Promise<void> | undefined;
       const close = (graceMs = 0): Promise<void> =>
         (closing ??= new Promise<void>((done) => {
-          server.close(() => done());
+          // The server closes once its last socket has; the sockets' own 'close' handlers (which
+          // unsubscribe actors and log) run in that same turn, so resolve on the next one.
+          server.close(() => setImmediate(done));
           const cut = (): void => {
             for (const socket of sockets) socket.destroy();
           };

@@ -9,8 +9,10 @@
 // expected ones. `waitForClose()` is such a sentinel too: it hands back every unread line, so
 // "X, then closed" is asserted as "the unread lines at close are exactly [X]".
 import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Observable } from 'rxjs';
 import { DEFAULTS, type ServerSettings } from '../../src/config.ts';
-import { listenTcp } from '../../src/drivers/tcp-server.ts';
+import { listenTcp, type TcpListener } from '../../src/drivers/tcp-server.ts';
 import { createChatServer } from '../../src/server.ts';
 
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -19,30 +21,84 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 // Server
 
 /** Server settings to override; the rest are the server's defaults (PROTOCOL.md "Limits"). */
-export type StartServerOptions = Partial<Omit<ServerSettings, 'host' | 'port'>>;
+export type StartServerOptions = Partial<Omit<ServerSettings, 'host' | 'port'>> & {
+  /** The name timeout in ms (beats `nameTimeoutSeconds`), so a test can use a short one. */
+  readonly nameTimeoutMs?: number;
+  /** Fires once to shut the server down, as SIGINT/SIGTERM does in the CLI. */
+  readonly shutdown$?: Observable<unknown>;
+};
 
 export interface TestServer {
   readonly port: number;
   /** What the listener logged (connects, joins, disconnects); handy when a test fails. */
   readonly logs: readonly string[];
+  /** The real listener: `connections()`, and `close(graceMs)` as the CLI calls it on a signal. */
+  readonly listener: TcpListener;
   /** Stops the listener and destroys every server-side socket at once. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Resolves with the first log line (already logged or still to come) that `match` accepts; a
+   * string matches a whole line. Rejects after `timeoutMs`, naming what was logged.
+   */
+  waitForLog(match: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** The server's id for a client's connection (`#3` in the logs is 3), found by its local port. */
+  connectionId(client: LineClient): number;
 }
 
 /** Starts the real server in-process on 127.0.0.1, port 0 (any free port). */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
-  const settings: ServerSettings = { ...DEFAULTS, ...options, host: '127.0.0.1', port: 0 };
+  const { nameTimeoutMs, shutdown$, ...overrides } = options;
+  const settings: ServerSettings = { ...DEFAULTS, ...overrides, host: '127.0.0.1', port: 0 };
   const logs: string[] = [];
-  const chat = createChatServer({
-    maxLineBytes: settings.maxLineBytes,
-    nameTimeoutMs: settings.nameTimeoutSeconds * 1000,
-    rate: settings.rate,
-    burst: settings.burst,
-  });
+  const logWaiters: Array<(line: string) => void> = [];
+  const chat = createChatServer(
+    {
+      maxLineBytes: settings.maxLineBytes,
+      nameTimeoutMs: nameTimeoutMs ?? settings.nameTimeoutSeconds * 1000,
+      rate: settings.rate,
+      burst: settings.burst,
+    },
+    shutdown$ === undefined ? {} : { shutdown$ },
+  );
   const listener = await listenTcp(settings, chat.connect, (message) => {
     logs.push(message);
+    for (const waiter of [...logWaiters]) waiter(message);
   });
-  return { port: listener.port, logs, close: () => listener.close() };
+  const matches = (match: string | RegExp, line: string): boolean => (typeof match === 'string' ? line === match : match.test(line));
+  return {
+    port: listener.port,
+    logs,
+    listener,
+    close: () => listener.close(),
+    waitForLog(match, ms = DEFAULT_TIMEOUT_MS) {
+      const seen = logs.find((line) => matches(match, line));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<string>((resolve, reject) => {
+        const forget = (): void => {
+          const i = logWaiters.indexOf(waiter);
+          if (i !== -1) logWaiters.splice(i, 1);
+        };
+        const waiter = (line: string): void => {
+          if (!matches(match, line)) return;
+          clearTimeout(timer);
+          forget();
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          forget();
+          reject(new Error(`no log line matching ${String(match)} within ${ms} ms; logged ${JSON.stringify(logs)}`));
+        }, ms);
+        logWaiters.push(waiter);
+      });
+    },
+    connectionId(client) {
+      const suffix = ` connected from 127.0.0.1:${client.localPort}`;
+      const line = logs.find((l) => l.endsWith(suffix));
+      const id = line === undefined ? undefined : /^#(\d+) /.exec(line)?.[1];
+      if (id === undefined) throw new Error(`${client.label}: no connection from port ${client.localPort} in ${JSON.stringify(logs)}`);
+      return Number(id);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -53,6 +109,10 @@ export interface LineClient {
   readonly label: string;
   /** Every complete line received so far, in order (without the LF), read or not. */
   readonly received: readonly string[];
+  /** When each line of `received` arrived (`performance.now()` ms), index for index. */
+  readonly receivedAt: readonly number[];
+  /** This end's local TCP port (the server logs it as the remote port). */
+  readonly localPort: number;
   /** Sends `text` plus LF; resolves once the bytes are handed to the kernel. */
   send(text: string): Promise<void>;
   /** Sends bytes exactly as given (a string is sent as UTF-8). */
@@ -69,6 +129,22 @@ export interface LineClient {
   destroy(): void;
   /** Abortive close: the socket is reset (the kernel sends RST). */
   reset(): void;
+  /** Stops reading: the kernel buffers fill and the server's writes back up (a slow consumer). */
+  pause(): void;
+  /** Reads again after `pause()`. */
+  resume(): void;
+  /** True once the connection is closed. */
+  readonly closed: boolean;
+  /** The socket's last error code (`ECONNRESET`, `EPIPE`, …), or '' if none. */
+  readonly lastError: string;
+}
+
+export interface ConnectOptions {
+  /**
+   * Keep our side open after the server's FIN (Node's `allowHalfOpen`): a client that never
+   * closes its side, so only the server cutting the connection ends it. Default false.
+   */
+  readonly allowHalfOpen?: boolean;
 }
 
 const liveSockets = new Set<Socket>();
@@ -86,12 +162,14 @@ interface Waiter {
 }
 
 /** Connects a line client to 127.0.0.1:`port`; resolves once the TCP connection is up. */
-export function connectClient(port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LineClient> {
+export function connectClient(port: number, timeoutMs = DEFAULT_TIMEOUT_MS, options: ConnectOptions = {}): Promise<LineClient> {
   const label = `client#${nextClientNumber++}`;
-  const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+  const socket = connect({ host: '127.0.0.1', port, noDelay: true, allowHalfOpen: options.allowHalfOpen ?? false });
   liveSockets.add(socket);
 
   const received: string[] = [];
+  const receivedAt: number[] = [];
+  let localPort = 0;
   let readIndex = 0;
   let partial: Buffer[] = [];
   let closed = false;
@@ -117,6 +195,7 @@ export function connectClient(port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Pro
       const line = Buffer.concat([...partial, chunk.subarray(start, lf)]).toString('utf8');
       partial = [];
       received.push(line);
+      receivedAt.push(performance.now());
       start = lf + 1;
     }
     if (start < chunk.length) partial.push(Buffer.from(chunk.subarray(start)));
@@ -166,6 +245,10 @@ export function connectClient(port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Pro
   const client: LineClient = {
     label,
     received,
+    receivedAt,
+    get localPort() {
+      return localPort;
+    },
     send: (text) => write(`${text}\n`),
     sendRaw: (bytes) => write(bytes),
     nextLine,
@@ -207,6 +290,14 @@ export function connectClient(port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Pro
     },
     destroy: () => socket.destroy(),
     reset: () => socket.resetAndDestroy(),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    get closed() {
+      return closed;
+    },
+    get lastError() {
+      return lastError;
+    },
   };
 
   return new Promise<LineClient>((resolve, reject) => {
@@ -216,6 +307,7 @@ export function connectClient(port: number, timeoutMs = DEFAULT_TIMEOUT_MS): Pro
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
+      localPort = socket.localPort ?? 0;
       resolve(client);
     });
     socket.once('close', () => {
