@@ -3,7 +3,7 @@
 // PROTOCOL.md "Server command line": each limit has a flag; HOST and PORT may also come from
 // the environment (a flag beats the environment). The parser takes argv and env as arguments
 // and returns a value (run, help or error), so it is tested without a process.
-import { parseArgs } from 'node:util';
+import { parseFlags, stringFlag, wholeNumber, type ParsedArgs } from './cli-args.ts';
 
 export interface ServerSettings {
   readonly host: string;
@@ -53,58 +53,45 @@ Options:
   --help                    show this help and exit
 `;
 
-export type ParsedArgs =
-  | { readonly kind: 'run'; readonly settings: ServerSettings }
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'error'; readonly message: string };
-
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'max-line-bytes': { type: 'string' },
-        'name-timeout': { type: 'string' },
-        'sendq-bytes': { type: 'string' },
-        rate: { type: 'string' },
-        burst: { type: 'string' },
-        'max-clients': { type: 'string' },
-        'shutdown-grace': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
-  }
+export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs<ServerSettings> {
+  const flags = parseFlags(argv, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'max-line-bytes': { type: 'string' },
+    'name-timeout': { type: 'string' },
+    'sendq-bytes': { type: 'string' },
+    rate: { type: 'string' },
+    burst: { type: 'string' },
+    'max-clients': { type: 'string' },
+    'shutdown-grace': { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if ('error' in flags) return { kind: 'error', message: flags.error };
+  const { values } = flags;
   if (values.help === true) return { kind: 'help', text: USAGE };
 
-  const hostFlag = stringOption(values.host);
+  const hostFlag = stringFlag(values.host);
   // An empty --host would make Node listen on every interface: a forgotten `--host "$VAR"` must
   // not quietly turn a loopback server into a public one.
   if (hostFlag !== undefined && hostFlag.trim() === '') {
     return { kind: 'error', message: "invalid value for --host: '' (expected an address such as 127.0.0.1, or 0.0.0.0 for every interface)" };
   }
   const host = hostFlag?.trim() ?? nonEmpty(env.HOST) ?? DEFAULTS.host;
-  const portFlag = stringOption(values.port);
+  const portFlag = stringFlag(values.port);
   const port = portFlag !== undefined
-    ? integer('--port', portFlag, DEFAULTS.port, 0, 65_535)
-    : integer('PORT', nonEmpty(env.PORT), DEFAULTS.port, 0, 65_535);
+    ? wholeNumber('--port', portFlag, DEFAULTS.port, 0, 65_535)
+    : wholeNumber('PORT', nonEmpty(env.PORT), DEFAULTS.port, 0, 65_535);
   if (typeof port === 'string') return { kind: 'error', message: port };
   const limits = {
-    maxLineBytes: integer('--max-line-bytes', stringOption(values['max-line-bytes']), DEFAULTS.maxLineBytes, 1, 16 * MIB),
-    nameTimeoutSeconds: integer('--name-timeout', stringOption(values['name-timeout']), DEFAULTS.nameTimeoutSeconds, 1, 86_400),
-    sendqBytes: integer('--sendq-bytes', stringOption(values['sendq-bytes']), DEFAULTS.sendqBytes, 1024, 1024 * MIB),
-    rate: integer('--rate', stringOption(values.rate), DEFAULTS.rate, 0, 1_000_000),
-    burst: integer('--burst', stringOption(values.burst), DEFAULTS.burst, 1, 1_000_000),
-    maxClients: integer('--max-clients', stringOption(values['max-clients']), DEFAULTS.maxClients, 1, 1_000_000),
-    shutdownGraceSeconds: integer('--shutdown-grace', stringOption(values['shutdown-grace']), DEFAULTS.shutdownGraceSeconds, 0, 3600),
+    maxLineBytes: wholeNumber('--max-line-bytes', stringFlag(values['max-line-bytes']), DEFAULTS.maxLineBytes, 1, 16 * MIB),
+    nameTimeoutSeconds: wholeNumber('--name-timeout', stringFlag(values['name-timeout']), DEFAULTS.nameTimeoutSeconds, 1, 86_400),
+    sendqBytes: wholeNumber('--sendq-bytes', stringFlag(values['sendq-bytes']), DEFAULTS.sendqBytes, 1024, 1024 * MIB),
+    rate: wholeNumber('--rate', stringFlag(values.rate), DEFAULTS.rate, 0, 1_000_000),
+    burst: wholeNumber('--burst', stringFlag(values.burst), DEFAULTS.burst, 1, 1_000_000),
+    maxClients: wholeNumber('--max-clients', stringFlag(values['max-clients']), DEFAULTS.maxClients, 1, 1_000_000),
+    shutdownGraceSeconds: wholeNumber('--shutdown-grace', stringFlag(values['shutdown-grace']), DEFAULTS.shutdownGraceSeconds, 0, 3600),
   };
   for (const value of Object.values(limits)) {
     if (typeof value === 'string') return { kind: 'error', message: value };
@@ -114,20 +101,6 @@ export function parseServerArgs(argv: readonly string[], env: Env): ParsedArgs {
 
 const MIB = 1024 * 1024;
 
-function stringOption(value: string | boolean | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-/** The parsed integer, or an error sentence naming the flag and the accepted range. */
-function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number | string {
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    return `invalid value for ${flag}: '${raw}' (expected a whole number from ${min} to ${max})`;
-  }
-  return value;
 }

@@ -1,0 +1,101 @@
+// Terminal driver: stdin lines, Ctrl-D and Ctrl-C in; lines printed on stdout/stderr out.
+//
+// Interactive (stdin and stdout both TTYs): readline shows the prompt `> ` and edits the line,
+// and every printed line goes *above* what the user is typing without clobbering it: move up to
+// the prompt's first row (`getCursorPos().rows`, for input wrapped over several rows), column 0,
+// clear to the end of the screen, write the line, then `rl.prompt(true)` redraws the prompt and
+// the half-typed input with the cursor where it was (Node has no built-in for this; FEATURES §5.1).
+// Otherwise (piped stdin, or stdout a file or pipe): no prompt, no cursor movement, lines as is.
+//
+// Ctrl-C arrives as readline's 'SIGINT' in raw mode, or as the process signal when the terminal
+// is not in raw mode (or from `kill -INT`); both become `interrupt$`. The driver decides nothing.
+import type { EventEmitter } from 'node:events';
+import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
+import { Observable, filter, fromEvent, map, merge } from 'rxjs';
+import { paint, type TextStyle } from '../client/paint.ts';
+
+export const PROMPT = '> ';
+
+type TtyFlag = { readonly isTTY?: boolean };
+
+export interface TerminalOptions {
+  readonly input: NodeJS.ReadableStream & TtyFlag;
+  readonly output: NodeJS.WritableStream & TtyFlag;
+  readonly errorOutput: NodeJS.WritableStream & TtyFlag;
+  /** Where a SIGINT signal arrives (the process in the CLI). */
+  readonly signals: EventEmitter;
+  /** Whether colour may be used on output / errorOutput (see paint.ts `colorEnabled`). */
+  readonly color: boolean;
+  readonly errorColor: boolean;
+}
+
+export interface Terminal {
+  /** True when there is a prompt and lines are printed above it. */
+  readonly interactive: boolean;
+  readonly line$: Observable<string>;
+  /** Ctrl-D on an empty line, or the end of piped stdin (not our own `close`). */
+  readonly eof$: Observable<void>;
+  readonly interrupt$: Observable<void>;
+  /** Prints a line on stdout (above the prompt when interactive). */
+  print(text: string, style: TextStyle): void;
+  /** Prints a line on stderr (above the prompt when interactive), in red when colour is on. */
+  warn(text: string): void;
+  /** Erases the prompt and stops reading. Idempotent. */
+  close(): void;
+}
+
+export function openTerminal(options: TerminalOptions): Terminal {
+  const { input, output, errorOutput } = options;
+  const interactive = input.isTTY === true && output.isTTY === true;
+  const rl = createInterface({
+    input,
+    ...(interactive ? { output } : {}),
+    terminal: interactive,
+    prompt: PROMPT,
+    crlfDelay: Number.POSITIVE_INFINITY, // CRLF from a Windows file is one line break
+  });
+  let closed = false;
+
+  /** Moves to the prompt's first row, column 0, and clears from there to the end of the screen. */
+  const erasePrompt = (): void => {
+    moveCursor(output, 0, -rl.getCursorPos().rows);
+    cursorTo(output, 0);
+    clearScreenDown(output);
+  };
+
+  const writeAbove = (stream: NodeJS.WritableStream, text: string): void => {
+    if (!interactive || closed) {
+      stream.write(`${text}\n`);
+      return;
+    }
+    erasePrompt();
+    stream.write(`${text}\n`);
+    rl.prompt(true);
+  };
+
+  const line$ = fromEvent(rl, 'line', (text: string) => text);
+  if (interactive) {
+    rl.on('line', () => {
+      if (!closed) rl.prompt(); // a fresh prompt under the line just entered
+    });
+    rl.prompt();
+  }
+
+  return {
+    interactive,
+    line$,
+    eof$: fromEvent(rl, 'close').pipe(
+      filter(() => !closed),
+      map(() => undefined),
+    ),
+    interrupt$: merge(fromEvent(rl, 'SIGINT'), fromEvent(options.signals, 'SIGINT')).pipe(map(() => undefined)),
+    print: (text, style) => writeAbove(output, paint(text, style, options.color)),
+    warn: (text) => writeAbove(errorOutput, paint(text, 'error', options.errorColor)),
+    close: () => {
+      if (closed) return;
+      if (interactive) erasePrompt();
+      closed = true;
+      rl.close();
+    },
+  };
+}
