@@ -17,6 +17,7 @@
 // - bus.ts                 the Subject every actor publishes to, trampolined, fanned out to all
 // - server.ts              the pure main: runs each connection's actor with scan, carries out effects
 // - config.ts              defaults and the server's argv/env parser
+// - cli-args.ts            strict flag parsing shared by both command lines
 // - drivers/tcp-server.ts  the listener: sockets, connection cap, output budget, pause/resume
 // - drivers/socket.ts      a socket's bytes as an Observable; safe writes
 // - bin/chat-server.ts     the `rxchat-server` command: settings, logging, signals, exit codes
@@ -25,7 +26,10 @@
 // - client/client.ts       THE client state machine: (state, input) → (state, effects)
 // - client/chat-client.ts  the client's pure main: driver sources in, effects out
 // - client/sanitize.ts     neutralises server text before it reaches the terminal
-// - client/paint.ts        whether and how to colour each kind of line
+// - client/roster.ts       who is online, read off the server's lines (for Tab completion)
+// - client/complete.ts     Tab completion of command names and users' names
+// - client/style.ts        which kind of line a server line is (chat, private, notice, action)
+// - client/paint.ts        whether to colour, and the colour of each kind of line
 // - client/args.ts         the client's argv parser
 // - drivers/tcp-client.ts  the client's socket
 // - drivers/terminal.ts    readline: prompt, printing above the input, Ctrl-C / Ctrl-D

@@ -1,11 +1,14 @@
 // The terminal driver over in-memory streams (no real TTY): printing above half-typed input on a
-// TTY, plain output when piped, Ctrl-C and Ctrl-D, and when colour is used (paint.ts).
+// TTY, plain output when piped, Ctrl-C and Ctrl-D, Tab completion against the roster getter, and
+// when colour is used (paint.ts).
 import { EventEmitter } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, paint } from '../src/client/paint.ts';
+import { EMPTY_ROSTER, type Roster } from '../src/client/roster.ts';
 import { openTerminal, type Terminal } from '../src/drivers/terminal.ts';
+import { nameKey } from '../src/protocol/names.ts';
 
 /** A writable that records what is written; `isTTY` and `columns` as a terminal would have them. */
 class Screen extends Writable {
@@ -37,13 +40,28 @@ class Keyboard extends PassThrough {
 /** Lets the streams deliver what was written to them (they emit on a later tick). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function setup(tty: boolean, columns = 80, color = false): { keyboard: Keyboard; out: Screen; err: Screen; signals: EventEmitter; terminal: Terminal } {
+function setup(
+  tty: boolean,
+  columns = 80,
+  color = false,
+  roster: () => Roster = () => EMPTY_ROSTER,
+): { keyboard: Keyboard; out: Screen; err: Screen; signals: EventEmitter; terminal: Terminal } {
   const keyboard = new Keyboard(tty);
   const out = new Screen(tty, columns);
   const err = new Screen(tty, columns);
   const signals = new EventEmitter();
-  const terminal = openTerminal({ input: keyboard, output: out, errorOutput: err, signals, color, errorColor: color });
+  const terminal = openTerminal({ input: keyboard, output: out, errorOutput: err, signals, color, errorColor: color, roster });
   return { keyboard, out, err, signals, terminal };
+}
+
+const R = (me: string | null, ...names: string[]): Roster => ({ me, names, keys: names.map(nameKey) });
+
+/** Types each chunk as its own keypress burst, letting readline (and its async completer) catch up. */
+async function type(keyboard: Keyboard, ...chunks: string[]): Promise<void> {
+  for (const chunk of chunks) {
+    keyboard.write(chunk);
+    await settle();
+  }
 }
 
 const ESC = '\u001b';
@@ -108,7 +126,59 @@ describe('terminal driver on a TTY', () => {
   });
 });
 
+describe('terminal driver: Tab completion on a TTY', () => {
+  it('should complete a command, then a user name, from the roster of the moment', async () => {
+    let roster = R('Bob', 'Bob', 'Ann');
+    const { keyboard, terminal } = setup(true, 80, false, () => roster);
+    const line = firstValueFrom(terminal.line$);
+    await type(keyboard, '/ms', '\t'); // → "/msg "
+    roster = R('Bob', 'Bob', 'Ann', 'Joe'); // Joe joined meanwhile
+    await type(keyboard, 'j', '\t', 'hi there\r'); // → "/msg Joe "
+    expect(await line).toBe('/msg Joe hi there');
+    terminal.close();
+  });
+
+  it('should address someone IRC-style, fixing the letter case', async () => {
+    const { keyboard, terminal } = setup(true, 80, false, () => R('Bob', 'Bob', 'Annabel'));
+    const line = firstValueFrom(terminal.line$);
+    await type(keyboard, 'annA', '\t', 'hello\r');
+    expect(await line).toBe('Annabel: hello');
+    terminal.close();
+  });
+
+  it('should list the candidates on a second Tab when the prefix is ambiguous, and keep the input', async () => {
+    const { keyboard, out, terminal } = setup(true, 80, false, () => R('Bob', 'Bob', 'Ann', 'Anna'));
+    const line = firstValueFrom(terminal.line$);
+    await type(keyboard, 'hi A', '\t'); // the common part first: "hi Ann"
+    out.take();
+    await type(keyboard, '\t');
+    const listed = out.take();
+    expect(listed).toMatch(/Ann {2,}Anna/u); // readline's columns
+    expect(listed).toContain('> hi Ann'); // the prompt and the input are redrawn under the list
+    await type(keyboard, 'a\r');
+    expect(await line).toBe('hi Anna');
+    terminal.close();
+  });
+
+  it('should complete command names without a roster at all', async () => {
+    const keyboard = new Keyboard(true);
+    const out = new Screen(true);
+    const terminal = openTerminal({ input: keyboard, output: out, errorOutput: new Screen(true), signals: new EventEmitter(), color: false, errorColor: false });
+    const line = firstValueFrom(terminal.line$);
+    await type(keyboard, '/WH', '\t', '\r');
+    expect(await line).toBe('/who');
+    terminal.close();
+  });
+});
+
 describe('terminal driver with piped stdin or stdout', () => {
+  it('should read a TAB in piped input as itself: no completion without a terminal', async () => {
+    const { keyboard, terminal } = setup(false, 80, false, () => R('Bob', 'Bob', 'Ann'));
+    const line = firstValueFrom(terminal.line$);
+    keyboard.end('/ms\tAn\t\n');
+    expect(await line).toBe('/ms\tAn\t');
+  });
+
   it('should print lines as they are: no prompt, no cursor movement, no colour', async () => {
     const keyboard = new Keyboard(false);
     const out = new Screen(false);

@@ -20,7 +20,7 @@ const exit = (code: ExitCode): ClientEffect => ({ kind: 'exit', code });
 const CLOSE: ClientEffect = { kind: 'close' };
 
 const SERVER = '127.0.0.1:7777';
-const CONFIG: ClientConfig = { name: null, server: SERVER, goodbyeTimeoutMs: 2000 };
+const CONFIG: ClientConfig = { name: null, server: SERVER, goodbyeTimeoutMs: 2000, whoOnJoin: false };
 
 /** The client's effects for the given sources (the rest stay silent); timers run in virtual time. */
 function client(sources: Partial<Omit<ClientSources, 'scheduler'>>, config: Partial<ClientConfig> = {}): Observable<ClientEffect> {

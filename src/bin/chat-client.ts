@@ -5,6 +5,7 @@ import { asyncScheduler } from 'rxjs';
 import { chatClient } from '../client/chat-client.ts';
 import { parseClientArgs } from '../client/args.ts';
 import { colorEnabled } from '../client/paint.ts';
+import { EMPTY_ROSTER, type Roster } from '../client/roster.ts';
 import { connectTcp } from '../drivers/tcp-client.ts';
 import { formatAddress } from '../drivers/tcp-server.ts';
 import { openTerminal } from '../drivers/terminal.ts';
@@ -28,6 +29,9 @@ const { settings } = parsed;
 // A reader that went away (`rxchat | head -3`) is not worth a stack trace: leave quietly.
 process.stdout.on('error', () => process.exit(1));
 
+/** The latest roster from the client, read by the terminal on Tab. */
+let roster: Roster = EMPTY_ROSTER;
+
 const terminal = openTerminal({
   input: process.stdin,
   output: process.stdout,
@@ -35,10 +39,11 @@ const terminal = openTerminal({
   signals: process,
   color: colorEnabled(process.stdout.isTTY, settings.noColor, process.env),
   errorColor: colorEnabled(process.stderr.isTTY, settings.noColor, process.env),
+  roster: () => roster,
 });
 const server = connectTcp({ host: settings.host, port: settings.port, maxLineBytes: MAX_SERVER_LINE_BYTES });
 
-const { effect$ } = chatClient(
+const { effect$, roster$ } = chatClient(
   {
     connected$: server.connected$,
     serverFrame$: server.frame$,
@@ -48,8 +53,18 @@ const { effect$ } = chatClient(
     interrupt$: terminal.interrupt$,
     scheduler: asyncScheduler,
   },
-  { name: settings.name, server: formatAddress(settings.host, settings.port), goodbyeTimeoutMs: GOODBYE_TIMEOUT_MS },
+  {
+    name: settings.name,
+    server: formatAddress(settings.host, settings.port),
+    goodbyeTimeoutMs: GOODBYE_TIMEOUT_MS,
+    // Ask who is online after the welcome only for a person at a terminal; pipes stay exact.
+    whoOnJoin: terminal.interactive,
+  },
 );
+
+roster$.subscribe((latest) => {
+  roster = latest;
+});
 
 /** Stops reading, lets stdout and stderr drain (they may be pipes), then exits with `code`. */
 const exit = (code: number): void => {

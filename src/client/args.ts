@@ -18,13 +18,15 @@ export const CLIENT_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 7777 });
 export const CLIENT_USAGE = `Usage: rxchat [options]
 
 Terminal client for the rxchat server. Type a line and press Enter to send it;
-'exit' or '/quit' (or Ctrl-D) leaves; a second Ctrl-C quits at once.
+'exit' or '/quit' (or Ctrl-D) leaves; a second Ctrl-C quits at once. Tab completes
+command names and the names of the users online (Tab twice lists them).
 
 Options:
   --host <address>   server address (default ${CLIENT_DEFAULTS.host})
   --port <n>         server TCP port (default ${CLIENT_DEFAULTS.port})
   --name <name>      answer the server's 'Username?' with this name
-  --no-color         no colour (also when NO_COLOR is set, or output is not a terminal)
+  --no-color         no colour (also when NO_COLOR is set and not empty, TERM is dumb,
+                     or output is not a terminal)
   --help             show this help and exit
 
 Exit status: 0 after the server's goodbye, 1 if the connection failed or was lost,

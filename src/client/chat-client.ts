@@ -2,18 +2,23 @@
 //
 //   connected$, serverFrame$, serverClosed$,      ┐
 //   userLine$, userEof$, interrupt$ ── as inputs ─┼─▶ scan(stepClient) ─┬─▶ effects ─▶ effect$
-//   goodbye timer (while leaving) ────────────────┘                     │
+//   goodbye timer (while leaving) ────────────────┘                     ├─▶ roster ──▶ roster$
 //        ▲──────────────── timer(goodbyeTimeoutMs, scheduler) ◀─────────┘
 //
 // No sockets, stdin, process or real timers here: time comes only from the injected scheduler,
 // so marble tests drive the goodbye timeout. `effect$` completes right after the `exit` effect.
+// `roster$` is a view of the running client (for Tab completion): it holds the latest roster,
+// emits each new one before the effects of the same step, and completes when `effect$` ends.
 import {
+  BehaviorSubject,
   EMPTY,
   Subject,
   concatMap,
   connect,
   defer,
   distinctUntilChanged,
+  filter,
+  finalize,
   ignoreElements,
   map,
   merge,
@@ -29,12 +34,14 @@ import {
 import type { Frame } from '../framing.ts';
 import {
   initialClientState,
+  rosterOf,
   stepClient,
   type ClientConfig,
   type ClientEffect,
   type ClientInput,
   type ClientTransition,
 } from './client.ts';
+import { EMPTY_ROSTER, type Roster } from './roster.ts';
 
 export interface ClientSources {
   /** Emits once the TCP connection is open. */
@@ -54,8 +61,13 @@ export interface ClientSources {
 }
 
 export interface ClientSinks {
-  /** What to do, in order; completes after the `exit` effect. */
+  /** What to do, in order; completes after the `exit` effect. Subscribe once. */
   readonly effect$: Observable<ClientEffect>;
+  /**
+   * Who is online (and my name), for Tab completion: the current roster on subscription, then
+   * each change while `effect$` runs; completes when `effect$` ends.
+   */
+  readonly roster$: Observable<Roster>;
 }
 
 const CONNECTED: ClientInput = Object.freeze({ kind: 'connected' });
@@ -65,6 +77,7 @@ const INTERRUPT: ClientInput = Object.freeze({ kind: 'interrupt' });
 const GOODBYE_TIMEOUT: ClientInput = Object.freeze({ kind: 'goodbye-timeout' });
 
 export function chatClient(sources: ClientSources, config: ClientConfig): ClientSinks {
+  const roster$ = new BehaviorSubject<Roster>(EMPTY_ROSTER);
   const effect$ = defer(() => {
     // The one feedback edge: the timer, armed by the state, reports back into the same inbox.
     const feedback$ = new Subject<ClientInput>();
@@ -80,7 +93,8 @@ export function chatClient(sources: ClientSources, config: ClientConfig): Client
     const start: ClientTransition = { state: initialClientState, effects: [] };
     return inbox$.pipe(
       scan((previous: ClientTransition, input: ClientInput) => stepClient(previous.state, input, config), start),
-      // `connect` subscribes both branches before the inbox starts, so none misses a transition.
+      // `connect` subscribes every branch before the inbox starts, so none misses a transition,
+      // in this order: the timer, then the roster, then the effects of the same step.
       connect((transition$) =>
         merge(
           transition$.pipe(
@@ -88,13 +102,20 @@ export function chatClient(sources: ClientSources, config: ClientConfig): Client
             tap((input) => feedback$.next(input)),
             ignoreElements(),
           ),
+          transition$.pipe(
+            map((transition) => rosterOf(transition.state)),
+            filter((roster) => roster !== roster$.value), // the reducer keeps an unchanged roster as is
+            tap((roster) => roster$.next(roster)),
+            ignoreElements(),
+          ),
           transition$.pipe(concatMap((transition) => transition.effects)),
         ),
       ),
       takeWhile((effect) => effect.kind !== 'exit', true),
+      finalize(() => roster$.complete()),
     );
   });
-  return { effect$ };
+  return { effect$, roster$: roster$.asObservable() };
 }
 
 function frameInput(frame: Frame): ClientInput {

@@ -9,13 +9,23 @@
 //       │ Ctrl-C: exit 130     │ Goodbye…!: exit 0                │ Ctrl-C again: exit 130
 //       └──────────────────────┴──────────────────────────────────┴──▶ done
 //
-// Every server line is neutralised (sanitize.ts) before it is printed. Exit codes: 0 the user
-// left and the server said goodbye (or closed); 1 the session ended without the user leaving
-// (refused, lost, shut down, timed out) or the goodbye never came; 130 (128 + SIGINT) the user
-// pressed Ctrl-C while already leaving, or before the connection was open.
+// Every server line is neutralised (sanitize.ts) before it is printed, and styled (style.ts) by
+// what kind of line it is. Exit codes: 0 the user left and the server said goodbye (or closed);
+// 1 the session ended without the user leaving (refused, lost, shut down, timed out) or the
+// goodbye never came; 130 (128 + SIGINT) the user pressed Ctrl-C while already leaving, or
+// before the connection was open.
+//
+// While open or leaving, the state also holds the roster (roster.ts): who is online, read off the
+// sanitised server lines. With `whoOnJoin` (the CLI sets it when the terminal is interactive) the
+// welcome is followed by one `/who`, whose reply fills in the users who were there before us and
+// is shown like any other notice. Piped sessions send nothing the user did not ask for.
 import { USERNAME_PROMPT, isExitCommand, isGoodbye } from '../protocol/messages.ts';
 import { isBlank } from '../protocol/text.ts';
+import { EMPTY_ROSTER, rosterEvent, updateRoster, type Roster } from './roster.ts';
 import { sanitize } from './sanitize.ts';
+import { styleOf, type PrintStyle } from './style.ts';
+
+export type { PrintStyle } from './style.ts';
 
 /** Everything that can reach the client's inbox. */
 export type ClientInput =
@@ -27,9 +37,6 @@ export type ClientInput =
   | { readonly kind: 'user-eof' } // Ctrl-D, or piped stdin ended
   | { readonly kind: 'interrupt' } // Ctrl-C
   | { readonly kind: 'goodbye-timeout' }; // we have been leaving for too long
-
-/** How a printed line looks; the terminal driver may colour it (only if colour is on). */
-export type PrintStyle = 'chat' | 'notice' | 'prompt';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -49,10 +56,13 @@ type EarlyInput = Extract<ClientInput, { kind: 'user-line' | 'user-eof' }>;
 
 export type ClientState =
   | { readonly phase: 'connecting'; readonly early: readonly EarlyInput[] }
-  /** `hidePrompt`: `--name` was sent already, so the server's first `Username?` is not shown. */
-  | { readonly phase: 'open'; readonly hidePrompt: boolean }
+  /**
+   * `hidePrompt`: `--name` was sent already, so the server's first `Username?` is not shown.
+   * `roster`: who is online, as far as the server's lines have told us (and me, once welcomed).
+   */
+  | { readonly phase: 'open'; readonly hidePrompt: boolean; readonly roster: Roster }
   /** We sent `exit` (or `/quit`) and wait for `Goodbye…!`; the goodbye timer runs meanwhile. */
-  | { readonly phase: 'leaving'; readonly hidePrompt: boolean }
+  | { readonly phase: 'leaving'; readonly hidePrompt: boolean; readonly roster: Roster }
   | { readonly phase: 'done' };
 
 export interface ClientConfig {
@@ -62,6 +72,11 @@ export interface ClientConfig {
   readonly server: string;
   /** How long to wait for the server's goodbye after asking to leave. */
   readonly goodbyeTimeoutMs: number;
+  /**
+   * Send `/who` once, right after the welcome, to learn who was online before us (and show it).
+   * The CLI turns it on only for an interactive terminal, so piped sessions are unchanged.
+   */
+  readonly whoOnJoin: boolean;
 }
 
 export interface ClientTransition {
@@ -71,6 +86,13 @@ export interface ClientTransition {
 
 /** The line sent for Ctrl-D, EOF and the first Ctrl-C. */
 export const EXIT_LINE = 'exit';
+/** The line sent after the welcome when `whoOnJoin` is on (PROTOCOL.md "Commands"). */
+export const WHO_LINE = '/who';
+
+/** The roster held by a state: empty before the connection is open, and once it is done. */
+export function rosterOf(state: ClientState): Roster {
+  return state.phase === 'open' || state.phase === 'leaving' ? state.roster : EMPTY_ROSTER;
+}
 
 export const initialClientState: ClientState = Object.freeze({ phase: 'connecting', early: Object.freeze([]) });
 
@@ -107,7 +129,7 @@ function connecting(state: Extract<ClientState, { phase: 'connecting' }>, input:
     case 'connected': {
       // `--name` goes first, then whatever the user typed (or piped) meanwhile, in order.
       let next: ClientTransition = {
-        state: { phase: 'open', hidePrompt: config.name !== null },
+        state: { phase: 'open', hidePrompt: config.name !== null, roster: EMPTY_ROSTER },
         effects: config.name === null ? NOTHING : [send(config.name)],
       };
       for (const early of state.early) {
@@ -125,20 +147,21 @@ function connecting(state: Extract<ClientState, { phase: 'connecting' }>, input:
       return finish(EXIT_INTERRUPTED); // nothing to say goodbye to yet
     case 'server-line':
     case 'server-too-long':
-      return stay(state, [showServerInput(input)]); // cannot come before `connected`; shown anyway
+      return stay(state, [showServerInput(input, null)]); // cannot come before `connected`; shown anyway
     case 'goodbye-timeout':
       return stay(state);
   }
 }
 
 function open(state: Extract<ClientState, { phase: 'open' }>, input: ClientInput, config: ClientConfig): ClientTransition {
-  const leave = (line: string): ClientTransition => stay({ phase: 'leaving', hidePrompt: state.hidePrompt }, [send(line)]);
+  const leave = (line: string): ClientTransition =>
+    stay({ phase: 'leaving', hidePrompt: state.hidePrompt, roster: state.roster }, [send(line)]);
   switch (input.kind) {
     case 'server-line':
       // A goodbye we did not ask for (the server let us go): still a clean end.
-      return isGoodbye(input.text) ? finish(EXIT_OK, showServerInput(input)) : showServerLine(state, input);
+      return isGoodbye(input.text) ? finish(EXIT_OK, showServerInput(input, state.roster.me)) : showServerLine(state, input, config);
     case 'server-too-long':
-      return stay(state, [showServerInput(input)]);
+      return stay(state, [showServerInput(input, state.roster.me)]);
     case 'user-line':
       if (isBlank(input.text)) return stay(state);
       return isExitCommand(input.text) ? leave(input.text) : stay(state, [send(input.text)]);
@@ -156,9 +179,9 @@ function open(state: Extract<ClientState, { phase: 'open' }>, input: ClientInput
 function leaving(state: Extract<ClientState, { phase: 'leaving' }>, input: ClientInput, config: ClientConfig): ClientTransition {
   switch (input.kind) {
     case 'server-line':
-      return isGoodbye(input.text) ? finish(EXIT_OK, showServerInput(input)) : showServerLine(state, input);
+      return isGoodbye(input.text) ? finish(EXIT_OK, showServerInput(input, state.roster.me)) : showServerLine(state, input, config);
     case 'server-too-long':
-      return stay(state, [showServerInput(input)]);
+      return stay(state, [showServerInput(input, state.roster.me)]);
     case 'server-closed':
       return finish(EXIT_OK); // we asked to leave; the server closing is as good as a goodbye
     case 'interrupt':
@@ -175,24 +198,28 @@ function leaving(state: Extract<ClientState, { phase: 'leaving' }>, input: Clien
   }
 }
 
-/** Shows a server line, except the first `Username?` when `--name` already answered it. */
+/**
+ * Shows a server line, except the first `Username?` when `--name` already answered it, and
+ * updates the roster from it. The first welcome, while open and with `whoOnJoin`, is followed by
+ * a `/who` (never while leaving: nothing is sent after asking to leave).
+ */
 function showServerLine(
   state: Extract<ClientState, { phase: 'open' | 'leaving' }>,
   input: Extract<ClientInput, { kind: 'server-line' }>,
+  config: ClientConfig,
 ): ClientTransition {
   if (state.hidePrompt && input.text === USERNAME_PROMPT.text) return stay({ ...state, hidePrompt: false });
-  return stay(state, [showServerInput(input)]);
+  const text = sanitize(input.text);
+  const event = rosterEvent(text);
+  const roster = event === null ? state.roster : updateRoster(state.roster, event);
+  const shown = print(text, styleOf(text, roster.me));
+  const askWho = config.whoOnJoin && state.phase === 'open' && event?.kind === 'welcome' && state.roster.me === null;
+  return stay(roster === state.roster ? state : { ...state, roster }, askWho ? [shown, send(WHO_LINE)] : [shown]);
 }
 
 /** A server line (neutralised) or the notice for a skipped overlong one, as a print effect. */
-function showServerInput(input: Extract<ClientInput, { kind: 'server-line' | 'server-too-long' }>): ClientEffect {
+function showServerInput(input: Extract<ClientInput, { kind: 'server-line' | 'server-too-long' }>, me: string | null): ClientEffect {
   if (input.kind === 'server-too-long') return print('*** (a line from the server was too long and was skipped)', 'notice');
   const text = sanitize(input.text);
-  return print(text, styleOf(text));
-}
-
-/** `Username?` is a prompt; `*** …` notices and the goodbye are notices; the rest is chat. */
-function styleOf(text: string): PrintStyle {
-  if (text === USERNAME_PROMPT.text) return 'prompt';
-  return text.startsWith('*** ') || isGoodbye(text) ? 'notice' : 'chat';
+  return print(text, styleOf(text, me));
 }

@@ -1,9 +1,16 @@
-// Minimal colour for the terminal client: whether to use it, and how each kind of line looks.
+// Colour for the terminal client: whether to use it, and how each kind of line looks.
 //
 // NO_COLOR (no-color.org): set and not empty means no colour; `--no-color` says the same. Colour
 // is also off when the stream is not a TTY (a file or a pipe gets plain text) or TERM is `dumb`.
-// Everything else is plain on purpose; issue #4 may give chat lines colours of their own.
-import type { PrintStyle } from './client.ts';
+// With colour off, `paint` returns the text unchanged: byte for byte the sanitised server line.
+// Colour is added here, in the driver, after the reducer sanitised the text, never before.
+//
+//   private `[a -> b] …`     magenta; bold magenta when addressed to me
+//   notice  `*** …`          dim          action  `* name …`   green
+//   chat    `(name) …`       plain        mention (my name in someone's chat line)   bold
+//   prompt  `Username?`      cyan         error (our own warnings, on stderr)         red
+// Each style sets only what it resets (bold/dim with 22, colour with 39), so nothing leaks.
+import type { PrintStyle } from './style.ts';
 
 /** A printed line's style, or `error` for our own warnings on stderr. */
 export type TextStyle = PrintStyle | 'error';
@@ -16,9 +23,13 @@ export function colorEnabled(isTTY: boolean | undefined, noColorFlag: boolean, e
   return isTTY === true && !noColorFlag && (noColor === undefined || noColor === '') && env.TERM !== 'dumb';
 }
 
-/** SGR on/off pairs: notices dim, prompts cyan, errors red; chat stays plain. */
+/** SGR on/off pairs per style; null for plain. */
 const SGR: Readonly<Record<TextStyle, readonly [string, string] | null>> = {
   chat: null,
+  mention: ['\u001B[1m', '\u001B[22m'],
+  private: ['\u001B[35m', '\u001B[39m'],
+  'private-to-me': ['\u001B[1;35m', '\u001B[22;39m'],
+  action: ['\u001B[32m', '\u001B[39m'],
   notice: ['\u001B[2m', '\u001B[22m'],
   prompt: ['\u001B[36m', '\u001B[39m'],
   error: ['\u001B[31m', '\u001B[39m'],

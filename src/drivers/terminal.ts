@@ -7,12 +7,19 @@
 // the half-typed input with the cursor where it was (Node has no built-in for this; FEATURES §5.1).
 // Otherwise (piped stdin, or stdout a file or pipe): no prompt, no cursor movement, lines as is.
 //
+// Tab (interactive only) is readline's `completer`: it asks the pure `complete` (client/complete.ts)
+// with the line up to the cursor and the latest roster, read through the `roster` getter that the
+// CLI feeds from the client's `roster$`. Readline applies the answer and lists the candidates on a
+// second Tab. Colour (paint.ts) is added here, to text the reducer has already sanitised.
+//
 // Ctrl-C arrives as readline's 'SIGINT' in raw mode, or as the process signal when the terminal
 // is not in raw mode (or from `kill -INT`); both become `interrupt$`. The driver decides nothing.
 import type { EventEmitter } from 'node:events';
 import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
 import { Observable, filter, fromEvent, map, merge } from 'rxjs';
+import { complete, type Completion } from '../client/complete.ts';
 import { paint, type TextStyle } from '../client/paint.ts';
+import { EMPTY_ROSTER, type Roster } from '../client/roster.ts';
 
 export const PROMPT = '> ';
 
@@ -27,6 +34,8 @@ export interface TerminalOptions {
   /** Whether colour may be used on output / errorOutput (see paint.ts `colorEnabled`). */
   readonly color: boolean;
   readonly errorColor: boolean;
+  /** Who is online right now, for Tab completion (without it, Tab completes command names only). */
+  readonly roster?: () => Roster;
 }
 
 export interface Terminal {
@@ -47,9 +56,12 @@ export interface Terminal {
 export function openTerminal(options: TerminalOptions): Terminal {
   const { input, output, errorOutput } = options;
   const interactive = input.isTTY === true && output.isTTY === true;
+  const roster = options.roster ?? ((): Roster => EMPTY_ROSTER);
+  // One parameter: readline calls it synchronously (two would make it callback-style).
+  const completer = (line: string): Completion => complete(line, roster());
   const rl = createInterface({
     input,
-    ...(interactive ? { output } : {}),
+    ...(interactive ? { output, completer } : {}),
     terminal: interactive,
     prompt: PROMPT,
     crlfDelay: Number.POSITIVE_INFINITY, // CRLF from a Windows file is one line break
