@@ -10,7 +10,8 @@ import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import { SERVER_FULL } from '../protocol/messages.ts';
 import type { Connection, Output } from '../server.ts';
-import { socketChunk$, writeSafely } from './socket.ts';
+import { createOutboxes } from './outbox.ts';
+import { socketChunk$ } from './socket.ts';
 
 export interface TcpListenerOptions {
   readonly host: string;
@@ -47,15 +48,20 @@ export function listenTcp(
   log: Log,
 ): Promise<TcpListener> {
   const sockets = new Set<Socket>();
+  const outboxes = createOutboxes();
   let nextId = 1;
   // allowHalfOpen: when a client sends EOF we still flush what we owe it before ending.
   // noDelay: chat is interactive; a line should leave now, not after the next ACK.
   // keepAlive: a peer that vanished without a FIN or RST is found out eventually.
   const server = createServer({ allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
 
-  /** Ends a socket politely; cuts it if the peer has not closed its side in time. */
+  /**
+   * Ends a socket politely; cuts it if the peer has not closed its side in time. Reading resumes
+   * (input is discarded now) so the peer's FIN is seen even if flood control had paused it.
+   */
   const endSocket = (socket: Socket): void => {
     socket.end();
+    socket.resume();
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
 
@@ -74,25 +80,20 @@ export function listenTcp(
       lastError = err.code ?? err.message;
     });
 
-    // Slow consumer guard: past the budget, stop writing at once (memory stays bounded) and tell
-    // the actor, which announces the departure and aborts the connection.
-    let overBudget = false;
+    // Output leaves in one write per socket per turn (outbox.ts). Slow consumer guard: past the
+    // budget the outbox stops taking lines at once (memory stays bounded) and we tell the actor,
+    // which announces the departure and aborts the connection.
     const tooSlow$ = new Subject<void>();
-    const write = (bytes: Uint8Array): void => {
-      if (overBudget) return;
-      writeSafely(socket, bytes);
-      if (socket.writableLength > options.sendqBytes) {
-        overBudget = true;
-        log(`#${id} too slow: ${socket.writableLength} bytes unsent (budget ${options.sendqBytes})`);
-        tooSlow$.next();
-      }
-    };
+    const outbox = outboxes.open(socket, options.sendqBytes, (unsent) => {
+      log(`#${id} too slow: ${unsent} bytes unsent (budget ${options.sendqBytes})`);
+      tooSlow$.next();
+    });
 
     const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
     const perform = (output: Output): void => {
         switch (output.kind) {
           case 'send':
-            write(output.line.encode());
+            outbox.write(output.line.encode());
             break;
           case 'log':
             log(`#${id} ${output.message}`);
@@ -104,6 +105,7 @@ export function listenTcp(
             socket.resume();
             break;
           case 'abort':
+            outbox.discard();
             socket.destroy();
             break;
         }
@@ -118,7 +120,10 @@ export function listenTcp(
           socket.destroy();
         }
       },
-      complete: () => endSocket(socket),
+      complete: () => {
+        outbox.flush();
+        endSocket(socket);
+      },
       error: (err: unknown) => {
         log(`#${id} closed after an internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         socket.destroy();
