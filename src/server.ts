@@ -7,11 +7,14 @@
 //   open, frames ─pace─…, hangup ┐
 //   name timer (once)            ├─observeOn(queue)─┐
 //   too slow (from the listener) ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
-//   room events from the bus ───────────────────────┘
+//   this connection's inbox on the bus ─────────────┘                    ▲
+//   the bus's broadcast lines, once `listen`ed to ───────────────────────┘
 //
-// `scan(step)` is the actor: a pure reducer over everything that reaches this connection.
-// `carryOut` is its thin shell: it publishes intents to the bus, turns `close` into completion
-// and passes `send`/`log`/`abort` effects on to the listener as they are (no per-line allocation).
+// `scan(step)` is the actor: a pure reducer over everything that concerns this connection.
+// `carryOut` is its thin shell: it publishes intents to the bus, turns `close` into completion,
+// subscribes the output to the room's broadcast lines on `listen`, and passes `send`/`log`/`abort`
+// effects on to the listener as they are. A broadcast line costs each recipient one hand-over of
+// a shared object: no reducer step and no allocation per delivery.
 import {
   EMPTY,
   Observable,
@@ -104,7 +107,7 @@ export function createChatServer(config: ServerConfig, sources: ServerSources = 
         tooSlow$.pipe(take(1), map(() => TOO_SLOW)),
       ).pipe(observeOn(queueScheduler));
       const start: Transition = { session: initialSession(id), effects: [] };
-      return merge(local$, bus.events$)
+      return merge(local$, bus.inbox(id))
         .pipe(
           scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
           carryOut(bus),
@@ -137,6 +140,9 @@ function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
               case 'abort':
                 subscriber.next(effect);
                 subscriber.complete();
+                break;
+              case 'listen':
+                subscriber.add(bus.broadcast$.subscribe((line) => subscriber.next(line)));
                 break;
               case 'close':
                 subscriber.complete();

@@ -21,20 +21,26 @@ export type Intent =
   /** The server is stopping: tell everyone once, then decide nothing more. */
   | { readonly kind: 'shutdown' };
 
+/** A line every member gets, as the one `send` effect all their outputs share (no per-recipient object). */
+export interface Broadcast {
+  readonly kind: 'send';
+  readonly line: WireLine;
+}
+
 /**
  * What the room decided, in the one global order. Broadcast lines are rendered once, here, and
- * shared by every recipient (see WireLine).
+ * shared by every recipient (see WireLine); events that carry one have a `broadcast` field.
  */
 export type RoomEvent =
-  | { readonly kind: 'joined'; readonly id: ConnId; readonly name: string; readonly welcome: WireLine; readonly notice: WireLine }
+  | { readonly kind: 'joined'; readonly id: ConnId; readonly name: string; readonly welcome: WireLine; readonly notice: WireLine; readonly broadcast: Broadcast }
   | { readonly kind: 'name-taken'; readonly id: ConnId; readonly name: string }
   /** A line for every member: chat `(<name>) <text>` or action `* <name> <action>`. */
-  | { readonly kind: 'said'; readonly id: ConnId; readonly line: WireLine }
+  | { readonly kind: 'said'; readonly id: ConnId; readonly line: WireLine; readonly broadcast: Broadcast }
   /** A private message: delivered to `to` and echoed to `from` (once, if they are the same). */
   | { readonly kind: 'whispered'; readonly from: ConnId; readonly to: ConnId; readonly line: WireLine }
-  | { readonly kind: 'renamed'; readonly id: ConnId; readonly name: string; readonly notice: WireLine }
+  | { readonly kind: 'renamed'; readonly id: ConnId; readonly name: string; readonly notice: WireLine; readonly broadcast: Broadcast }
   /** An answer for one member only (the /who list, no such user, …), in the global order. */
   | { readonly kind: 'reply'; readonly id: ConnId; readonly line: WireLine }
   /** The last event: every session says so and closes; the room is closed from now on. */
   | { readonly kind: 'shutdown' }
-  | { readonly kind: 'left'; readonly id: ConnId; readonly name: string; readonly reason: LeaveReason; readonly notice: WireLine };
+  | { readonly kind: 'left'; readonly id: ConnId; readonly name: string; readonly reason: LeaveReason; readonly notice: WireLine; readonly broadcast: Broadcast };

@@ -11,9 +11,10 @@
 // Entering `leaving` always comes with `close` or `abort`, which ends the actor (server.ts): its
 // inbox is unsubscribed, and `finalize` there tells the room it left, whatever happened.
 //
-// A session is a member of the room only from its `joined` event to its `leave` intent, so it
-// shows room events only while chatting: nobody hears a line from before they joined or after
-// they left.
+// A session is a member of the room only from its `joined` event to its `leave` intent. It hears
+// the room's broadcast lines only from its welcome (the `listen` effect) until it closes: nobody
+// hears a line from before they joined or after they left. Events that concern this connection
+// alone (its welcome, replies, whispers, a refused name, shutdown) arrive in its inbox.
 import type { Frame } from '../framing.ts';
 import { COMMANDS, isExitCommand, parseCommand } from './commands.ts';
 import type { ConnId, Intent, RoomEvent } from './events.ts';
@@ -58,6 +59,8 @@ export type Effect =
   | { readonly kind: 'close' }
   /** Close at once, dropping unsent output (a client too slow to read it). */
   | { readonly kind: 'abort' }
+  /** Start receiving the room's broadcast lines (chat, joins, leaves, renames), straight to the output. */
+  | { readonly kind: 'listen' }
   | { readonly kind: 'log'; readonly message: string };
 
 export interface Transition {
@@ -72,6 +75,7 @@ export interface SessionConfig {
 const NOTHING: readonly Effect[] = Object.freeze([]);
 const CLOSE: Effect = Object.freeze({ kind: 'close' });
 const ABORT: Effect = Object.freeze({ kind: 'abort' });
+const LISTEN: Effect = Object.freeze({ kind: 'listen' });
 const send = (line: WireLine): Effect => ({ kind: 'send', line });
 const HELP: readonly Effect[] = Object.freeze(helpLines(COMMANDS).map(send));
 const publish = (intent: Intent): Effect => ({ kind: 'publish', intent });
@@ -126,7 +130,8 @@ function awaitingName(
       if (input.id !== id) return { session, effects: NOTHING };
       return {
         session: { phase: 'chatting', id, name: input.name },
-        effects: [send(input.welcome), { kind: 'log', message: `joined as ${input.name}` }],
+        // After the welcome, every broadcast line reaches this client without a reducer step (bus.ts).
+        effects: [send(input.welcome), LISTEN, { kind: 'log', message: `joined as ${input.name}` }],
       };
     case 'name-taken':
       if (input.id !== id) return { session, effects: NOTHING };
@@ -163,15 +168,16 @@ function chatting(
     case 'too-long':
       return { session, effects: [send(lineTooLong(config.maxLineBytes))] };
     case 'said':
-      return { session, effects: [send(input.line)] }; // sender included
     case 'joined':
     case 'left':
-      return { session, effects: input.id === id ? NOTHING : [send(input.notice)] };
+      // Broadcast lines reach a chatting session through `listen`, not its inbox (bus.ts).
+      return { session, effects: NOTHING };
     case 'renamed':
-      if (input.id !== id) return { session, effects: [send(input.notice)] };
+      // The notice itself is a broadcast line; here the session only learns its new name.
+      if (input.id !== id) return { session, effects: NOTHING };
       return {
         session: { phase: 'chatting', id, name: input.name },
-        effects: [send(input.notice), { kind: 'log', message: `renamed ${name} -> ${input.name}` }],
+        effects: [{ kind: 'log', message: `renamed ${name} -> ${input.name}` }],
       };
     case 'whispered':
       return { session, effects: input.from === id || input.to === id ? [send(input.line)] : NOTHING };
