@@ -6,9 +6,20 @@ import { parseServerArgs } from '../config.ts';
 import { formatAddress, listenTcp } from '../drivers/tcp-server.ts';
 import { createChatServer } from '../server.ts';
 
-const log = (message: string): void => {
-  process.stderr.write(`${message}\n`);
+// Log lines are gathered and written once per event-loop turn: stderr is synchronous when it is
+// a pipe or a file, and a join storm logs thousands of lines. Whatever is left is written at exit.
+let pendingLog: string[] = [];
+const flushLog = (): void => {
+  if (pendingLog.length === 0) return;
+  const text = pendingLog.join('');
+  pendingLog = [];
+  process.stderr.write(text);
 };
+const log = (message: string): void => {
+  if (pendingLog.length === 0) setImmediate(flushLog);
+  pendingLog.push(`${message}\n`);
+};
+process.on('exit', flushLog);
 
 // An error thrown inside a subscriber must never become an uncaught exception that ends every
 // user's chat: log it. (Each connection's own errors are already contained by the listener.)

@@ -10,7 +10,7 @@
 // When the flush runs adapts to load. An idle server flushes at the end of the current turn
 // (setImmediate), so a line leaves at once. A busy one (the event loop more than 90% utilised
 // over the last 50 ms, e.g. in a join storm where each turn carries one join that every socket
-// must hear) flushes on a short timer instead, so one write carries many turns' lines; the
+// must hear) flushes on a short (10 ms) timer instead, so one write carries many turns' lines; the
 // delay it adds is small next to the queueing such a load causes anyway.
 //
 // The budget (`--sendq-bytes`) counts what is queued here plus what Node's socket holds unsent
@@ -87,6 +87,10 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming()): Outboxes
     #bytes = 0;
     #queued = false;
     #over = false;
+    // What Node's socket still held unsent after the last flush. A write compares against this
+    // instead of asking the socket (a broadcast touches every outbox; the socket's stream state
+    // is kept out of that loop), and asks for the real figure only when the budget looks passed.
+    #unsentAtFlush = 0;
 
     constructor(
       private readonly socket: Socket,
@@ -95,15 +99,18 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming()): Outboxes
     ) {}
 
     write(bytes: Buffer): void {
-      if (this.#over || this.socket.destroyed || !this.socket.writable) return;
+      if (this.#over) return;
       this.#chunks.push(bytes);
       this.#bytes += bytes.length;
-      const unsent = this.#bytes + this.socket.writableLength;
-      if (unsent > this.budgetBytes) {
-        this.#over = true;
-        this.discard();
-        this.onOverBudget(unsent);
-        return;
+      if (this.#bytes + this.#unsentAtFlush > this.budgetBytes) {
+        this.#unsentAtFlush = this.socket.writableLength;
+        const unsent = this.#bytes + this.#unsentAtFlush;
+        if (unsent > this.budgetBytes) {
+          this.#over = true;
+          this.discard();
+          this.onOverBudget(unsent);
+          return;
+        }
       }
       if (!this.#queued) {
         this.#queued = true;
@@ -124,6 +131,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming()): Outboxes
       this.#bytes = 0;
       if (this.socket.destroyed || !this.socket.writable) return;
       this.socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
+      this.#unsentAtFlush = this.socket.writableLength;
     }
 
     discard(): void {

@@ -1,0 +1,190 @@
+// One run: one scenario against one server, in fresh processes, measured and verified.
+//
+//   start server ─▶ fork workers ─▶ setup ─▶ connect: join storm ─▶ send: chat ─▶ report ─▶ stop
+//                                            (registered, drained,   (deliveries/s, CPU,
+//                                             RSS per connection)     latency)
+// CPU and memory are read from /proc around each phase: the server's utime+stime, write
+// syscalls and VmRSS, and the workers' utime+stime, to show the load generator is not the bottleneck. Times come
+// from the clients' own receipt stamps (one shared clock), not from when messages reach us.
+import type { CompiledBench } from './compile.ts';
+import { clockMs } from './load/clock.ts';
+import type { Metrics } from './metrics.ts';
+import { collect, faultsOf, prepare, waitJoined, waitReceived } from './phases.ts';
+import { WorkerPool } from './pool.ts';
+import { cpuSeconds, openFilesHardLimit, rssBytes, startServer, writeSyscalls, type ServerProcess } from './proc.ts';
+import type { SizedScenario } from './scenarios/spec.ts';
+import { serverCommand, type ServerName } from './servers.ts';
+import { verify } from './verify.ts';
+
+export interface RunOptions {
+  readonly shape: SizedScenario;
+  readonly server: ServerName;
+  readonly compiled: CompiledBench;
+  readonly workers: number;
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
+  readonly serverNodeFlags?: readonly string[];
+  /** Extra node flags for the load workers; `{worker}` becomes the worker's index. */
+  readonly workerNodeFlags?: readonly string[];
+  /** How long a phase may go without any progress before the run is declared stuck. */
+  readonly stallMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly size: string;
+  readonly server: ServerName;
+  readonly correct: boolean;
+  /** Why the run is not correct (or did not finish); empty when correct. */
+  readonly failures: readonly string[];
+  readonly metrics: Metrics;
+  readonly params: {
+    readonly clients: number;
+    readonly senders: number;
+    readonly lines: number;
+    readonly mode: string;
+    readonly workers: number;
+    readonly serverArgs: readonly string[];
+  };
+}
+
+const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 15_000;
+const DEFAULT_STALL_MS = 60_000;
+const REPORT_AFTER_FAILURE_MS = 10_000;
+/** Per expected delivery, for the overall cap of a phase: 200 µs is 20-100x the expected cost. */
+const CAP_PER_DELIVERY_MS = 0.2;
+const CAP_BASE_MS = 120_000;
+/** File descriptors a process needs beyond its sockets. */
+const SPARE_FDS = 100;
+
+export async function runOne(options: RunOptions): Promise<RunResult> {
+  const { shape, server, compiled, workers } = options;
+  const log = options.log ?? ((): void => {});
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  const n = shape.clients;
+  const { command, args } = serverCommand(server, compiled, n, options.serverNodeFlags);
+  const metrics: Metrics = {};
+  const failures: string[] = [];
+  const result = (): RunResult => ({
+    scenario: shape.scenario.name,
+    size: shape.size,
+    server,
+    correct: failures.length === 0,
+    failures,
+    metrics,
+    params: {
+      clients: n,
+      senders: shape.senders,
+      lines: shape.lines,
+      mode: shape.mode.kind === 'window' ? `window ${shape.mode.window}` : `${shape.mode.perSecond} lines/s`,
+      workers,
+      serverArgs: args.slice(1),
+    },
+  });
+
+  const fds = openFilesHardLimit();
+  if (n + SPARE_FDS > fds) {
+    failures.push(`needs ${n + SPARE_FDS} open files in the server, the hard limit is ${fds} (raise ulimit -Hn)`);
+    return result();
+  }
+
+  let serverProcess: ServerProcess | undefined;
+  let pool: WorkerPool | undefined;
+  try {
+    serverProcess = await startServer(command, args, START_TIMEOUT_MS);
+    const pid = serverProcess.pid;
+    pool = await WorkerPool.start(workers, compiled.worker, START_TIMEOUT_MS, options.workerNodeFlags);
+    await prepare(pool, shape, serverProcess, START_TIMEOUT_MS);
+
+    // Phase 1: everyone joins. Done when every client is welcomed and every join notice is in.
+    log(`${n} clients joining`);
+    const joinNotices = (n * (n - 1)) / 2;
+    const before = sample(pid, pool);
+    const joinStart = clockMs();
+    pool.broadcast({ kind: 'connect' });
+    const joined = await waitJoined(pool, joinNotices, { stallMs, maxMs: CAP_BASE_MS + joinNotices * CAP_PER_DELIVERY_MS });
+    const afterJoin = sample(pid, pool);
+    metrics.registeredS = (joined.lastWelcomedAt - joinStart) / 1000;
+    metrics.drainedS = (Math.max(joined.lastWelcomedAt, joined.lastReceivedAt) - joinStart) / 1000;
+    metrics.joinNotices = joinNotices;
+    metrics.joinNoticesPerS = metrics.drainedS > 0 ? joinNotices / metrics.drainedS : Number.NaN;
+    metrics.rssPerConnKiB = (afterJoin.serverRss - before.serverRss) / 1024 / n;
+    metrics.joinServerCpuS = afterJoin.serverCpu - before.serverCpu;
+    metrics.joinWritesPerNotice = joinNotices > 0 ? (afterJoin.serverWrites - before.serverWrites) / joinNotices : Number.NaN;
+    busy(metrics, before, afterJoin);
+
+    // Phase 2: the senders send; done when every client has every line.
+    if (shape.senders > 0) {
+      const deliveries = n * shape.senders * shape.lines;
+      log(`${shape.senders} senders x ${shape.lines} lines to ${n} clients (${deliveries} deliveries)`);
+      const pacedMs = shape.mode.kind === 'paced' ? (shape.lines / shape.mode.perSecond) * 1000 : 0;
+      const beforeSend = sample(pid, pool);
+      pool.broadcast({ kind: 'send' });
+      const sent = await waitReceived(pool, { stallMs, maxMs: CAP_BASE_MS + pacedMs + deliveries * CAP_PER_DELIVERY_MS });
+      const afterSend = sample(pid, pool);
+      metrics.deliveries = deliveries;
+      metrics.sendS = (sent.lastReceivedAt - sent.firstSentAt) / 1000;
+      metrics.deliveriesPerS = metrics.sendS > 0 ? deliveries / metrics.sendS : Number.NaN;
+      metrics.serverCpuUsPerDelivery = ((afterSend.serverCpu - beforeSend.serverCpu) * 1e6) / deliveries;
+      metrics.writesPerDelivery = (afterSend.serverWrites - beforeSend.serverWrites) / deliveries;
+      busy(metrics, beforeSend, afterSend);
+    }
+    metrics.serverRssMiB = rssBytes(pid) / 1024 / 1024;
+
+    // Phase 3: what did the clients see?
+    const report = await collect(pool, { stallMs, maxMs: stallMs });
+    if (shape.senders > 0) {
+      metrics.p50Ms = report.latency.quantile(0.5) / 1000;
+      metrics.p99Ms = report.latency.quantile(0.99) / 1000;
+      metrics.maxMs = report.latency.maxUs / 1000;
+      metrics.latencyNegative = report.latency.negative;
+    }
+    failures.push(...faultsOf(report), ...verify(shape, report.clients));
+  } catch (err) {
+    failures.push(err instanceof Error ? err.message : String(err));
+    if (serverProcess !== undefined) failures.push(`server stderr ended with: ${serverProcess.stderrTail().slice(-5).join(' | ')}`);
+    // A phase that stalled usually means lines went missing or came out of order: ask the
+    // clients what they saw, so the report says which (if the workers can still answer).
+    if (pool !== undefined && pool.healthy) {
+      try {
+        const report = await collect(pool, { stallMs: REPORT_AFTER_FAILURE_MS, maxMs: REPORT_AFTER_FAILURE_MS });
+        failures.push(...faultsOf(report), ...verify(shape, report.clients).map((f) => `then: ${f}`));
+      } catch {
+        // The failure above already says what went wrong.
+      }
+    }
+  } finally {
+    // The server first: with every client still connected, rxchat shuts down in one fan-out
+    // instead of announcing thousands of departures one by one.
+    await serverProcess?.stop(STOP_TIMEOUT_MS);
+    await pool?.stop(STOP_TIMEOUT_MS);
+  }
+  return result();
+}
+
+interface Sample {
+  readonly at: number;
+  readonly serverCpu: number;
+  readonly serverRss: number;
+  readonly serverWrites: number;
+  readonly loadCpu: number;
+}
+
+function sample(pid: number, pool: WorkerPool): Sample {
+  return {
+    at: clockMs(),
+    serverCpu: cpuSeconds(pid),
+    serverRss: rssBytes(pid),
+    serverWrites: writeSyscalls(pid),
+    loadCpu: pool.cpuSeconds(),
+  };
+}
+
+/** Server and load-generator CPU over a phase, each as % of one core (the latest phase wins). */
+function busy(metrics: Metrics, from: Sample, to: Sample): void {
+  const wallS = (to.at - from.at) / 1000;
+  if (wallS <= 0) return;
+  metrics.serverCpuPct = ((to.serverCpu - from.serverCpu) / wallS) * 100;
+  metrics.loadCpuPct = ((to.loadCpu - from.loadCpu) / wallS) * 100;
+}

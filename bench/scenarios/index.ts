@@ -1,0 +1,12 @@
+// Every scenario, in the order `npm run bench` runs them.
+import { connections } from './connections.ts';
+import { fanOut } from './fan-out.ts';
+import { latency } from './latency.ts';
+import { many } from './many.ts';
+import type { Scenario, ScenarioName } from './spec.ts';
+
+export const SCENARIOS: readonly Scenario[] = [fanOut, latency, many, connections];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((scenario) => scenario.name === (name as ScenarioName));
+}

@@ -1,0 +1,45 @@
+// The servers under test and how each is started: two baselines and rxchat, each in a fresh
+// process on 127.0.0.1 and a free port, on plain `node`.
+//
+// rxchat runs with its protective limits out of the way, so the benchmark measures the chat
+// path and not the guards: no flood control (--rate 0), a 1 GiB output budget per client
+// (--sendq-bytes), room for every client (--max-clients) and no name timeout to race
+// (--name-timeout 86400). Its logging (one stderr line per connect, join and disconnect) stays
+// on: that is how it runs.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompiledBench } from './compile.ts';
+import { BENCH_DIR } from './compile.ts';
+
+export type ServerName = 'naive' | 'tuned' | 'rxchat';
+
+export const SERVERS: readonly ServerName[] = ['naive', 'tuned', 'rxchat'];
+
+export const RXCHAT_ENTRY = join(BENCH_DIR, '..', 'dist', 'bin', 'chat-server.js');
+
+const GIB = 1024 * 1024 * 1024;
+
+/** The rxchat flags the benchmark uses for `clients` clients (also printed in the report). */
+export function rxchatFlags(clients: number): string[] {
+  return ['--rate', '0', '--sendq-bytes', String(GIB), '--max-clients', String(clients + 100), '--name-timeout', '86400'];
+}
+
+export interface ServerCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** How to start `server` for a run with `clients` clients; `nodeFlags` go to node itself (--cpu-prof…). */
+export function serverCommand(
+  server: ServerName,
+  compiled: CompiledBench,
+  clients: number,
+  nodeFlags: readonly string[] = [],
+): ServerCommand {
+  const address = ['--host', '127.0.0.1', '--port', '0'];
+  if (server === 'rxchat') {
+    if (!existsSync(RXCHAT_ENTRY)) throw new Error(`${RXCHAT_ENTRY} is missing: run \`npm run build\` first`);
+    return { command: process.execPath, args: [...nodeFlags, RXCHAT_ENTRY, ...address, ...rxchatFlags(clients)] };
+  }
+  return { command: process.execPath, args: [...nodeFlags, compiled.baseline(server), ...address] };
+}
