@@ -142,7 +142,10 @@ function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
                 subscriber.complete();
                 break;
               case 'listen':
-                subscriber.add(bus.broadcast$.subscribe((line) => subscriber.next(line)));
+                // The output's own subscriber joins the broadcast Subject's observers: a line
+                // reaches the listener in one call, with no wrapper per recipient. It leaves the
+                // Subject when the output ends (the Subject never completes or errors itself).
+                bus.broadcast$.subscribe(subscriber);
                 break;
               case 'close':
                 subscriber.complete();
