@@ -3,19 +3,10 @@
 // One transcript per test, every expected line the literal text of the protocol. Nothing sleeps:
 // each step waits for a line with a bounded timeout, and "a client heard nothing" is shown with a
 // sentinel, a later broadcast that must be the very next line that client gets.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { destroyAllClients, joinAs, type LineClient, type TestServer, startServer } from './helpers/tcp.ts';
+import { describe, expect, it } from 'vitest';
+import { joinAs, type LineClient, serverPerTest } from './helpers/tcp.ts';
 
-let server: TestServer;
-
-beforeEach(async () => {
-  server = await startServer();
-});
-
-afterEach(async () => {
-  destroyAllClients();
-  await server.close();
-});
+const server = serverPerTest();
 
 /** Joins `names` in order, each reading the joins after its own: a room whose transcripts are all read. */
 async function room(...names: string[]): Promise<LineClient[]> {

@@ -3,7 +3,7 @@
 // One transcript per test. Every expected line is the literal text of ../shared/PROTOCOL.md.
 // Nothing sleeps: each step waits for a line (or a close) with a bounded timeout, and "nothing
 // else arrived" is shown with a sentinel, a later line known to come after in the global order.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectClient,
   connectPrompted,
@@ -11,21 +11,12 @@ import {
   joinAs,
   nextTurn,
   sendOneByteAtATime,
+  serverPerTest,
   startServer,
   type LineClient,
-  type TestServer,
 } from './helpers/tcp.ts';
 
-let server: TestServer;
-
-beforeEach(async () => {
-  server = await startServer();
-});
-
-afterEach(async () => {
-  destroyAllClients();
-  await server.close();
-});
+const server = serverPerTest();
 
 /** Reads lines until (and including) `last`; returns the lines before it. Bounded by `max`. */
 async function readUntil(client: LineClient, last: string, max: number): Promise<string[]> {

@@ -8,6 +8,7 @@
 // reach the client later in the one global order; the lines read before it must be exactly the
 // expected ones. `waitForClose()` is such a sentinel too: it hands back every unread line, so
 // "X, then closed" is asserted as "the unread lines at close are exactly [X]".
+import { afterEach, beforeEach } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Observable } from 'rxjs';
@@ -103,6 +104,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
 
 // ---------------------------------------------------------------------------------------------
 // Client
+
+/**
+ * A fresh server for every test of the calling file: started in `beforeEach`, closed (with every
+ * client) in `afterEach`. The returned object always stands for the current test's server.
+ */
+export function serverPerTest(options: StartServerOptions = {}): TestServer {
+  let current: TestServer | undefined;
+  beforeEach(async () => {
+    current = await startServer(options);
+  });
+  afterEach(async () => {
+    destroyAllClients();
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): TestServer => {
+    if (current === undefined) throw new Error('serverPerTest: the server exists only while a test runs');
+    return current;
+  };
+  return new Proxy({} as TestServer, { get: (_target, key) => Reflect.get(now(), key) as unknown });
+}
 
 export interface LineClient {
   /** A short label for error messages (`client#3`). */
