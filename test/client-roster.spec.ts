@@ -4,14 +4,14 @@
 //
 // Marbles: `conn` connected, `server` frames, `user` typed lines. In `roster$` marbles, `e` is the
 // empty roster a subscriber gets at once; the other letters are rosters built with `R(me, ...)`.
-import { NEVER, asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { chatClient, type ClientSinks, type ClientSources } from '../src/client/chat-client.ts';
+import type { ClientSinks, ClientSources } from '../src/client/chat-client.ts';
 import type { ClientConfig, ClientEffect, PrintStyle } from '../src/client/client.ts';
 import { EMPTY_ROSTER, MAX_ROSTER, rosterEvent, updateRoster, type Roster, type RosterEvent } from '../src/client/roster.ts';
 import type { Frame } from '../src/framing.ts';
 import { joinedNotice, leftNotice, renamedNotice, welcome, whoList } from '../src/protocol/messages.ts';
 import { nameKey } from '../src/protocol/names.ts';
+import { runClient } from './helpers/client.ts';
 import { marbles } from './helpers/marbles.ts';
 
 const L = (text: string): Frame => ({ kind: 'line', text });
@@ -23,19 +23,7 @@ const R = (me: string | null, ...names: string[]): Roster => ({ me, names, keys:
 const CONFIG: ClientConfig = { name: 'Bob', server: '127.0.0.1:7777', goodbyeTimeoutMs: 2000, whoOnJoin: false };
 
 function client(sources: Partial<Omit<ClientSources, 'scheduler'>>, config: Partial<ClientConfig> = {}): ClientSinks {
-  return chatClient(
-    {
-      connected$: NEVER,
-      serverFrame$: NEVER,
-      serverClosed$: NEVER,
-      userLine$: NEVER,
-      userEof$: NEVER,
-      interrupt$: NEVER,
-      scheduler: asyncScheduler,
-      ...sources,
-    },
-    { ...CONFIG, ...config },
-  );
+  return runClient(CONFIG, sources, config);
 }
 
 /** The roster$ of a running client: `effect$` runs it (roster$ is only a view of it). */

@@ -5,11 +5,12 @@
 // marble is the client's effects. Letters: lower case for what the server says and the client
 // prints, upper case for what the client sends; `x` close, `0`/`1`/`I` exit 0 / 1 / 130.
 // Time is virtual: the goodbye timer runs on the TestScheduler (1 frame = 1 ms).
-import { NEVER, asyncScheduler, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { describe, it } from 'vitest';
-import { chatClient, type ClientSources } from '../src/client/chat-client.ts';
+import type { ClientSources } from '../src/client/chat-client.ts';
 import type { ClientConfig, ClientEffect, ExitCode, PrintStyle } from '../src/client/client.ts';
 import { TOO_LONG, type Frame } from '../src/framing.ts';
+import { SERVER, runClient } from './helpers/client.ts';
 import { marbles } from './helpers/marbles.ts';
 
 const L = (text: string): Frame => ({ kind: 'line', text });
@@ -19,25 +20,11 @@ const warn = (text: string): ClientEffect => ({ kind: 'warn', text });
 const exit = (code: ExitCode): ClientEffect => ({ kind: 'exit', code });
 const CLOSE: ClientEffect = { kind: 'close' };
 
-const SERVER = '127.0.0.1:7777';
 const CONFIG: ClientConfig = { name: null, server: SERVER, goodbyeTimeoutMs: 2000, whoOnJoin: false };
 
 /** The client's effects for the given sources (the rest stay silent); timers run in virtual time. */
 function client(sources: Partial<Omit<ClientSources, 'scheduler'>>, config: Partial<ClientConfig> = {}): Observable<ClientEffect> {
-  return chatClient(
-    {
-      connected$: NEVER,
-      serverFrame$: NEVER,
-      serverClosed$: NEVER,
-      userLine$: NEVER,
-      userEof$: NEVER,
-      interrupt$: NEVER,
-      // Inside TestScheduler.run, asyncScheduler runs on virtual time: the injected clock.
-      scheduler: asyncScheduler,
-      ...sources,
-    },
-    { ...CONFIG, ...config },
-  ).effect$;
+  return runClient(CONFIG, sources, config).effect$;
 }
 
 /** Values shared by most flows. */
