@@ -96,7 +96,9 @@ export function createChatServer(config: ServerConfig, sources: ServerSources = 
       const paced$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
       const local$ = ownInputs(paced$, tooSlow$, config.nameTimeoutMs, scheduler);
       const start: Transition = { session: initialSession(id), effects: [] };
-      return merge(local$, bus.inbox(id))
+      // The inbox is subscribed first, so it exists before any input of this connection is handled
+      // (an input source may emit as soon as it is subscribed, and its claim be decided at once).
+      return merge(bus.inbox(id), local$)
         .pipe(
           scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
           carryOut(bus),

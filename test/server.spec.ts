@@ -5,6 +5,7 @@
 // Every expected string is the literal text of ../shared/PROTOCOL.md.
 import type { Frame } from '../src/framing.ts';
 import { TOO_LONG } from '../src/framing.ts';
+import { NEVER, concat, of } from 'rxjs';
 import { describe, it } from 'vitest';
 import { L, U, server } from './helpers/chat.ts';
 import { marbles } from './helpers/marbles.ts';
@@ -15,6 +16,15 @@ describe('server: naming', () => {
       const connect = server();
       const bob = hot('  --a', { a: L('Bob') });
       const expected = ' u-w';
+      expectObservable(connect(1, bob)).toBe(expected, { u: U, w: 'You are now connected, Bob!' });
+    });
+  });
+
+  it('should welcome a name that arrives the moment the connection opens', () => {
+    marbles(({ expectObservable }) => {
+      const connect = server();
+      const bob = concat(of(L('Bob')), NEVER); // emits while it is being subscribed
+      const expected = ' (uw)';
       expectObservable(connect(1, bob)).toBe(expected, { u: U, w: 'You are now connected, Bob!' });
     });
   });
