@@ -19,6 +19,7 @@
 // - config.ts              defaults and the server's argv/env parser
 // - cli-args.ts            strict flag parsing shared by both command lines
 // - drivers/tcp-server.ts  the listener: sockets, connection cap, output budget, pause/resume
+// - drivers/outbox.ts      per-socket output: one write per turn, the sendq budget
 // - drivers/socket.ts      a socket's bytes as an Observable; safe writes
 // - bin/chat-server.ts     the `rxchat-server` command: settings, logging, signals, exit codes
 //

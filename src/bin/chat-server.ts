@@ -3,7 +3,7 @@
 // Process concerns only (arguments, logging to stderr, signals, exit codes); no chat logic here.
 import { Subject, config as rxjsConfig } from 'rxjs';
 import { parseServerArgs } from '../config.ts';
-import { formatAddress, listenTcp } from '../drivers/tcp-server.ts';
+import { describeError, formatAddress, listenTcp } from '../drivers/tcp-server.ts';
 import { createChatServer } from '../server.ts';
 
 // Log lines are gathered and written once per event-loop turn: stderr is synchronous when it is
@@ -24,7 +24,7 @@ process.on('exit', flushLog);
 // An error thrown inside a subscriber must never become an uncaught exception that ends every
 // user's chat: log it. (Each connection's own errors are already contained by the listener.)
 rxjsConfig.onUnhandledError = (err: unknown) => {
-  log(`unhandled error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  log(`unhandled error: ${describeError(err)}`);
 };
 
 const parsed = parseServerArgs(process.argv.slice(2), process.env);

@@ -67,8 +67,8 @@ export function listenTcp(
 
   const refuse = (socket: Socket): void => {
     socket.on('error', () => {});
-    socket.end(SERVER_FULL.encode());
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.write(SERVER_FULL.encode());
+    endSocket(socket);
   };
 
   const accept = (socket: Socket): void => {
@@ -91,24 +91,24 @@ export function listenTcp(
 
     const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
     const perform = (output: Output): void => {
-        switch (output.kind) {
-          case 'send':
-            outbox.write(output.line.encode());
-            break;
-          case 'log':
-            log(`#${id} ${output.message}`);
-            break;
-          case 'pause':
-            socket.pause();
-            break;
-          case 'resume':
-            socket.resume();
-            break;
-          case 'abort':
-            outbox.discard();
-            socket.destroy();
-            break;
-        }
+      switch (output.kind) {
+        case 'send':
+          outbox.write(output.line.encode());
+          break;
+        case 'log':
+          log(`#${id} ${output.message}`);
+          break;
+        case 'pause':
+          socket.pause();
+          break;
+        case 'resume':
+          socket.resume();
+          break;
+        case 'abort':
+          outbox.discard();
+          socket.destroy();
+          break;
+      }
     };
     const subscription = handle({ id, frame$, tooSlow$ }).subscribe({
       next: (output) => {
@@ -116,7 +116,7 @@ export function listenTcp(
           perform(output);
         } catch (err) {
           // A fault while serving one connection closes that connection, nobody else's.
-          log(`#${id} closed after an internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          log(`#${id} closed after an internal error: ${describeError(err)}`);
           socket.destroy();
         }
       },
@@ -125,7 +125,7 @@ export function listenTcp(
         endSocket(socket);
       },
       error: (err: unknown) => {
-        log(`#${id} closed after an internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        log(`#${id} closed after an internal error: ${describeError(err)}`);
         socket.destroy();
       },
     });
@@ -146,7 +146,7 @@ export function listenTcp(
       accept(socket);
     } catch (err) {
       // A fault while setting up one connection closes that connection, never the server.
-      log(`connection setup failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(`connection setup failed: ${describeError(err)}`);
       socket.destroy();
     }
   });
@@ -172,6 +172,11 @@ export function listenTcp(
       resolve({ host: address.address, port: address.port, connections: () => sockets.size, close });
     });
   });
+}
+
+/** An error for a log line: its stack when it has one. */
+export function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
 /** `host:port`, with IPv6 hosts in brackets (`[::1]:7777`). */

@@ -142,7 +142,10 @@ function awaitingName(
     case 'hangup':
       return { session: { phase: 'leaving', id }, effects: [CLOSE] };
     case 'timeout':
-      return { session: { phase: 'leaving', id }, effects: [send(TIMED_OUT), { kind: 'log', message: 'timed out at the name prompt' }, CLOSE] };
+      return {
+        session: { phase: 'leaving', id },
+        effects: [send(TIMED_OUT), { kind: 'log', message: 'timed out at the name prompt' }, CLOSE],
+      };
     case 'too-slow':
       return { session: { phase: 'leaving', id }, effects: [ABORT] };
     case 'shutdown':
