@@ -8,13 +8,14 @@
 //   name timer (once)            ├─ownInputs (queue)─┐
 //   too slow (from the listener) ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
 //   this connection's inbox on the bus ─────────────┘                    ▲
-//   the bus's broadcast lines, once `listen`ed to ───────────────────────┘
+//   the bus's broadcast batches, once `listen`ed to ─────────────────────┘
 //
 // `scan(step)` is the actor: a pure reducer over everything that concerns this connection.
 // `carryOut` is its thin shell: it publishes intents to the bus, turns `close` into completion,
-// subscribes the output to the room's broadcast lines on `listen`, and passes `send`/`log`/`abort`
-// effects on to the listener as they are. A broadcast line costs each recipient one hand-over of
-// a shared object: no reducer step and no allocation per delivery.
+// subscribes the output to the room's broadcast batches on `listen`, and passes `send`/`log`/`abort`
+// effects on to the listener as they are (a member's own lines after `bus.sync()`, so they never
+// overtake a broadcast line decided before them). A batch of broadcast lines costs each recipient
+// one hand-over of a shared object: no reducer step and no allocation per delivery.
 import {
   EMPTY,
   Observable,
@@ -30,7 +31,7 @@ import {
 import { createBus, type Bus } from './bus.ts';
 import type { Frame } from './framing.ts';
 import { pace } from './operators/pace.ts';
-import type { ConnId } from './protocol/events.ts';
+import type { Broadcast, ConnId } from './protocol/events.ts';
 import { initialSession, step, type Effect, type SessionConfig, type SessionInput, type Transition } from './protocol/session.ts';
 
 /** What the listener knows about a connection. */
@@ -46,7 +47,7 @@ export interface Connection {
 export type FlowControl = { readonly kind: 'pause' } | { readonly kind: 'resume' };
 
 /** What the listener is asked to do for a connection. */
-export type Output = Extract<Effect, { kind: 'send' } | { kind: 'log' } | { kind: 'abort' }> | FlowControl;
+export type Output = Extract<Effect, { kind: 'send' } | { kind: 'log' } | { kind: 'abort' }> | Broadcast | FlowControl;
 
 export interface ServerConfig extends SessionConfig {
   /** How long a client may stay at `Username?`, in ms. */
@@ -62,6 +63,11 @@ export interface ServerSources {
   readonly shutdown$?: Observable<unknown>;
   /** Where time comes from (timers, flood control); virtual in marble tests. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * When gathered broadcast lines go out to the members (see bus.ts). The listener passes one that
+   * runs just before its next write; the default sends them once the bus has nothing left to decide.
+   */
+  readonly outputScheduler?: SchedulerLike;
 }
 
 export interface ChatServer {
@@ -78,7 +84,7 @@ const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
 const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
 export function createChatServer(config: ServerConfig, sources: ServerSources = {}): ChatServer {
-  const bus = createBus();
+  const bus = createBus(sources.outputScheduler);
   const scheduler = sources.scheduler ?? asyncScheduler;
   // Shutdown is an intent like any other: it takes its place in the global order, after every
   // line already said, and reaches every session in one fan-out.
@@ -151,13 +157,18 @@ function ownInputs(
 /** The shell: carries out each transition's effects in order. `close` and `abort` end the output. */
 function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
   return (transition$) =>
-    new Observable<Output>((subscriber) =>
-      transition$.subscribe({
+    new Observable<Output>((subscriber) => {
+      let listening = false;
+      return transition$.subscribe({
         next({ effects }) {
           for (const effect of effects) {
             if (subscriber.closed) return;
             switch (effect.kind) {
               case 'send':
+                // Broadcast lines decided before this one go first (they may be gathering).
+                if (listening) bus.sync();
+                subscriber.next(effect);
+                break;
               case 'log':
                 subscriber.next(effect);
                 break;
@@ -169,12 +180,13 @@ function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
                 subscriber.complete();
                 break;
               case 'listen':
-                // The output's own subscriber joins the broadcast Subject's observers: a line
-                // reaches the listener in one call, with no wrapper per recipient. It leaves the
-                // Subject when the output ends (the Subject never completes or errors itself).
-                bus.broadcast$.subscribe(subscriber);
+                // The output's own subscriber joins the members: a batch reaches the listener in
+                // one call, with no wrapper per recipient. It leaves when the output ends.
+                listening = true;
+                bus.listen().subscribe(subscriber);
                 break;
               case 'close':
+                if (listening) bus.sync();
                 subscriber.complete();
                 break;
             }
@@ -182,6 +194,6 @@ function carryOut(bus: Bus): OperatorFunction<Transition, Output> {
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),
-      }),
-    );
+      });
+    });
 }

@@ -6,6 +6,8 @@
 //   (room lines are told apart by identity: a broadcast is one WireLine object shared by all);
 // - each user is announced joined once and left once, and names are unique case-insensitively;
 // - `Goodbye …!` is the last line a client gets, and when everyone is gone the roster is empty.
+// Broadcast batches are held back and handed out only at random `flush` points (as the listener
+// does at its flushes), so these properties also hold however the lines are batched.
 import fc from 'fast-check';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -13,12 +15,14 @@ import { TOO_LONG, type Frame } from '../src/framing.ts';
 import type { RoomEvent } from '../src/protocol/events.ts';
 import type { WireLine } from '../src/protocol/wire-line.ts';
 import { createChatServer } from '../src/server.ts';
+import { HeldScheduler } from './helpers/held-scheduler.ts';
 
 type Action =
   | { readonly kind: 'connect' }
   | { readonly kind: 'line'; readonly who: number; readonly text: string }
   | { readonly kind: 'too-long'; readonly who: number }
-  | { readonly kind: 'drop'; readonly who: number };
+  | { readonly kind: 'drop'; readonly who: number }
+  | { readonly kind: 'flush' };
 
 /** Names: mostly distinct, some colliding by case (ann/ANN, ß/SS), one invalid. */
 const NAMES = ['ann', 'bob', 'cy', 'dee', 'ANN', 'ß', 'SS', 'bad name'];
@@ -38,6 +42,7 @@ const body: fc.Arbitrary<Action> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('line' as const), who: fc.nat(), text }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('too-long' as const), who: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), who: fc.nat() }) },
+  { weight: 3, arbitrary: fc.constant<Action>({ kind: 'flush' }) },
 );
 
 /** A few clients connect and name themselves, then anything happens, in any order. */
@@ -58,20 +63,27 @@ interface Client {
 
 /** Plays the actions against a fresh server; at the end every remaining client drops. */
 function play(actions: readonly Action[]): { log: RoomEvent[]; clients: Client[]; rosterSize: number } {
-  const chat = createChatServer({ maxLineBytes: 64, nameTimeoutMs: 60_000, rate: 0, burst: 1 });
+  const output = new HeldScheduler();
+  const chat = createChatServer({ maxLineBytes: 64, nameTimeoutMs: 60_000, rate: 0, burst: 1 }, { outputScheduler: output });
   const log: RoomEvent[] = [];
   chat.bus.events$.subscribe((event) => log.push(event));
   const clients: Client[] = [];
   const pick = (who: number): Client | undefined => (clients.length === 0 ? undefined : clients[who % clients.length]);
   for (const a of actions) {
+    if (a.kind === 'flush') {
+      output.run();
+      continue;
+    }
     if (a.kind === 'connect') {
       const client: Client = { id: clients.length + 1, input: new Subject<Frame>(), lines: [], wires: [], closed: false };
       clients.push(client);
       chat.connect({ id: client.id, frame$: client.input }).subscribe({
         next: (output) => {
-          if (output.kind !== 'send') return;
-          client.lines.push(output.line.text);
-          client.wires.push(output.line);
+          const wires = output.kind === 'send' ? [output.line] : output.kind === 'broadcast' ? output.batch.lines : [];
+          for (const wire of wires) {
+            client.lines.push(wire.text);
+            client.wires.push(wire);
+          }
         },
         complete: () => {
           client.closed = true;
@@ -86,6 +98,7 @@ function play(actions: readonly Action[]): { log: RoomEvent[]; clients: Client[]
     else client.input.complete();
   }
   for (const client of clients) client.input.complete();
+  output.run();
   return { log, clients, rosterSize: chat.bus.roster.size };
 }
 

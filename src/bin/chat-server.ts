@@ -3,6 +3,7 @@
 // Process concerns only (arguments, logging to stderr, signals, exit codes); no chat logic here.
 import { Subject, config as rxjsConfig } from 'rxjs';
 import { parseServerArgs } from '../config.ts';
+import { adaptiveTiming, createOutboxes } from '../drivers/outbox.ts';
 import { describeError, formatAddress, listenTcp } from '../drivers/tcp-server.ts';
 import { createChatServer } from '../server.ts';
 
@@ -39,13 +40,15 @@ if (parsed.kind === 'error') {
 
 const { settings } = parsed;
 const shutdown$ = new Subject<void>();
+// The sockets' output batching; the bus hands out its broadcast lines just before each flush.
+const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
 const server = createChatServer(
   { maxLineBytes: settings.maxLineBytes, nameTimeoutMs: settings.nameTimeoutSeconds * 1000, rate: settings.rate, burst: settings.burst },
-  { shutdown$ },
+  { shutdown$, outputScheduler: outboxes.scheduler },
 );
 
 try {
-  const listener = await listenTcp(settings, server.connect, log);
+  const listener = await listenTcp({ ...settings, outboxes }, server.connect, log);
   log(`listening on ${formatAddress(listener.host, listener.port)}`);
   log(
     `limits: line ${settings.maxLineBytes} B, name timeout ${settings.nameTimeoutSeconds} s, sendq ${settings.sendqBytes} B, ` +

@@ -7,16 +7,24 @@
 // until the flush) and one flush writes every socket that has something queued: one write per
 // socket per flush, whatever the fan-out.
 //
-// When the flush runs adapts to load. An idle server flushes at the end of the current turn
-// (setImmediate), so a line leaves at once. A busy one (the event loop more than 90% utilised
-// over the last 50 ms, e.g. in a join storm where each turn carries one join that every socket
-// must hear) flushes on a short (10 ms) timer instead, so one write carries many turns' lines; the
-// delay it adds is small next to the queueing such a load causes anyway.
+// When the flush runs adapts to load, by spacing flushes out: the next one starts no sooner than
+// `gapAfter` the end of the last one. The gap is as long as the last flush took, so writing takes
+// at most about half of the server's time however many sockets there are; while the event loop
+// is saturated (over 90% utilised in the last 50 ms) it is at least 10 ms, so one write carries
+// many turns' lines; it is never over 100 ms. In a small, quiet room a flush takes microseconds
+// and a line leaves at the end of the turn it was said in (setImmediate). In a 5,000-client join
+// storm a flush is 5,000 writes (~45 ms); flushing every turn would spend nearly all the time
+// writing, one join per write.
 //
 // The budget (`--sendq-bytes`) counts what is queued here plus what Node's socket holds unsent
 // (`writableLength`). Past it the outbox stops taking lines, drops what it queued, and reports
 // the socket as too slow exactly once. Memory per slow client stays within budget + one line.
+//
+// `scheduler` runs work at the start of the next flush, before anything is written. The bus
+// sends its gathered broadcast lines out on it (bus.ts), so a flush window's lines reach each
+// socket as one shared Buffer, handed over once per socket instead of once per line.
 import type { Socket } from 'node:net';
+import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 
 export interface Outbox {
   /** Queues bytes for this turn's flush; ignored once over budget or closed. */
@@ -30,28 +38,39 @@ export interface Outbox {
 export interface Outboxes {
   /** An outbox for one socket; `onOverBudget` is called once when it passes `budgetBytes`. */
   open(socket: Socket, budgetBytes: number, onOverBudget: (unsentBytes: number) => void): Outbox;
+  /** Runs work at the start of the next flush (after `delay` ms, if given), before any socket is written. */
+  readonly scheduler: SchedulerLike;
 }
 
-/** When to flush: `soon` at the end of this turn, `later` after a short window. */
+/** When to flush: `soon` at the end of this turn, `later` after `ms`. */
 export interface FlushTiming {
   soon(flush: () => void): void;
-  later(flush: () => void): void;
+  later(flush: () => void, ms: number): void;
+  /** A monotonic clock in ms, to time each flush. */
+  now(): number;
   /** Called after each flush; true while the server is busy enough to batch across turns. */
   busy(): boolean;
 }
 
-/** How long a busy server lets output gather before it writes, and how busy is busy. */
-const WINDOW_MS = 10;
+/** The least gap between flushes while the server is busy, the most ever, and how busy is busy. */
+export const BUSY_GAP_MS = 10;
+export const MAX_GAP_MS = 100;
 const BUSY_UTILISATION = 0.9;
 const SAMPLE_MS = 50;
 
-/** Real timing: setImmediate when idle, a WINDOW_MS timer while the event loop is saturated. */
+/** How long after a flush that took `flushMs` the next one may start. */
+export function gapAfter(flushMs: number, busy: boolean): number {
+  return busy ? Math.min(MAX_GAP_MS, Math.max(BUSY_GAP_MS, 2 * flushMs)) : 0;
+}
+
+/** Real timing: setImmediate when idle, a timer while the event loop is saturated. */
 export function adaptiveTiming(): FlushTiming {
   let last = performance.eventLoopUtilization();
   let busy = false;
   return {
     soon: (flush) => void setImmediate(flush),
-    later: (flush) => void setTimeout(flush, WINDOW_MS),
+    later: (flush, ms) => void setTimeout(flush, ms),
+    now: () => performance.now(),
     busy() {
       const now = performance.eventLoopUtilization();
       const since = performance.eventLoopUtilization(now, last);
@@ -64,22 +83,58 @@ export function adaptiveTiming(): FlushTiming {
   };
 }
 
-/** One flush scheduler for every socket of a listener. `timing` is injectable for tests. */
-export function createOutboxes(timing: FlushTiming = adaptiveTiming()): Outboxes {
+/**
+ * One flush scheduler for every socket of a listener. `timing` is injectable for tests;
+ * `onError` hears of a scheduled action that threw (the flush goes on).
+ */
+export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: (err: unknown) => void = reportLater): Outboxes {
   let dirty: SocketOutbox[] = [];
+  let beforeFlush: Runnable[] = [];
   let scheduled = false;
-  let batching = false;
+  // The earliest time (timing.now()) the next flush may start.
+  let notBefore = 0;
 
   const flushAll = (): void => {
-    scheduled = false;
+    // `scheduled` stays true until the end: what is written or scheduled meanwhile goes out in
+    // this flush, without asking for another.
+    const start = timing.now();
+    // Actions first: what they write goes out in this flush. One may schedule another (a batch
+    // handed out can make a client too slow, whose leave is then broadcast): run those too.
+    while (beforeFlush.length > 0) {
+      const actions = beforeFlush;
+      beforeFlush = [];
+      for (const action of actions) {
+        try {
+          action.execute();
+        } catch (err) {
+          onError(err);
+        }
+      }
+    }
     const batch = dirty;
     dirty = [];
     for (const outbox of batch) outbox.flush();
-    batching = timing.busy();
+    const end = timing.now();
+    notBefore = end + gapAfter(end - start, timing.busy());
+    scheduled = false;
+    if (dirty.length > 0 || beforeFlush.length > 0) schedule();
   };
   const schedule = (): void => {
-    if (batching) timing.later(flushAll);
+    if (scheduled) return;
+    scheduled = true;
+    const wait = notBefore - timing.now();
+    if (wait >= 1) timing.later(flushAll, wait);
     else timing.soon(flushAll);
+  };
+  const enqueue = (action: Runnable): void => {
+    beforeFlush.push(action);
+    schedule();
+  };
+  const scheduler: SchedulerLike = {
+    now: () => timing.now(),
+    schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
+      return new FlushAction<T>(work, enqueue).schedule(state, delay);
+    },
   };
 
   class SocketOutbox implements Outbox {
@@ -115,10 +170,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming()): Outboxes
       if (!this.#queued) {
         this.#queued = true;
         dirty.push(this);
-        if (!scheduled) {
-          scheduled = true;
-          schedule();
-        }
+        schedule();
       }
     }
 
@@ -140,5 +192,42 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming()): Outboxes
     }
   }
 
-  return { open: (socket, budgetBytes, onOverBudget) => new SocketOutbox(socket, budgetBytes, onOverBudget) };
+  return { open: (socket, budgetBytes, onOverBudget) => new SocketOutbox(socket, budgetBytes, onOverBudget), scheduler };
+}
+
+interface Runnable {
+  execute(): void;
+}
+
+/** Work to run at a flush: an RxJS SchedulerAction, so it can reschedule itself or be cancelled. */
+class FlushAction<T> extends Subscription implements SchedulerAction<T>, Runnable {
+  #state: T | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly work: (this: SchedulerAction<T>, state?: T) => void,
+    private readonly enqueue: (action: Runnable) => void,
+  ) {
+    super(() => clearTimeout(this.#timer));
+  }
+
+  schedule(state?: T, delay = 0): Subscription {
+    if (this.closed) return this;
+    this.#state = state;
+    clearTimeout(this.#timer);
+    if (delay > 0) this.#timer = setTimeout(() => this.enqueue(this), delay);
+    else this.enqueue(this);
+    return this;
+  }
+
+  execute(): void {
+    if (!this.closed) this.work.call(this, this.#state);
+  }
+}
+
+/** An error from a scheduled action, thrown where it can't break the flush (Node reports it). */
+function reportLater(err: unknown): void {
+  setTimeout(() => {
+    throw err;
+  });
 }

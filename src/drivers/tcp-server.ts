@@ -10,7 +10,7 @@ import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import { SERVER_FULL } from '../protocol/messages.ts';
 import type { Connection, Output } from '../server.ts';
-import { createOutboxes } from './outbox.ts';
+import { createOutboxes, type Outboxes } from './outbox.ts';
 import { socketChunk$ } from './socket.ts';
 
 export interface TcpListenerOptions {
@@ -21,6 +21,12 @@ export interface TcpListenerOptions {
   readonly maxClients: number;
   /** Unsent bytes (Node's socket buffer) a client may have before it is cut off as too slow. */
   readonly sendqBytes: number;
+  /**
+   * The sockets' output batching. Pass the one whose `scheduler` the chat server sends broadcast
+   * batches on (createChatServer's `outputScheduler`), so each batch leaves in the flush it was
+   * gathered for; by default the listener makes its own.
+   */
+  readonly outboxes?: Outboxes;
 }
 
 export interface TcpListener {
@@ -48,7 +54,7 @@ export function listenTcp(
   log: Log,
 ): Promise<TcpListener> {
   const sockets = new Set<Socket>();
-  const outboxes = createOutboxes();
+  const outboxes = options.outboxes ?? createOutboxes();
   let nextId = 1;
   // allowHalfOpen: when a client sends EOF we still flush what we owe it before ending.
   // noDelay: chat is interactive; a line should leave now, not after the next ACK.
@@ -94,6 +100,9 @@ export function listenTcp(
       switch (output.kind) {
         case 'send':
           outbox.write(output.line.encode());
+          break;
+        case 'broadcast':
+          outbox.write(output.batch.encode());
           break;
         case 'log':
           log(`#${id} ${output.message}`);

@@ -4,6 +4,7 @@
 // that owns the roster, turns each intent into at most one RoomEvent; every session sees every
 // RoomEvent in the same order. That one order is the "global order" of PROTOCOL.md.
 import type { LeaveReason } from './messages.ts';
+import type { WireBatch } from './wire-batch.ts';
 import type { WireLine } from './wire-line.ts';
 
 /** A connection's identity for its whole life (assigned by the listener, never reused). */
@@ -21,26 +22,27 @@ export type Intent =
   /** The server is stopping: tell everyone once, then decide nothing more. */
   | { readonly kind: 'shutdown' };
 
-/** A line every member gets, as the one `send` effect all their outputs share (no per-recipient object). */
+/** Lines every member gets, as the one output all their connections share (no per-recipient object). */
 export interface Broadcast {
-  readonly kind: 'send';
-  readonly line: WireLine;
+  readonly kind: 'broadcast';
+  readonly batch: WireBatch;
 }
 
 /**
- * What the room decided, in the one global order. Broadcast lines are rendered once, here, and
- * shared by every recipient (see WireLine); events that carry one have a `broadcast` field.
+ * What the room decided, in the one global order. Lines are rendered once, here, and shared by
+ * every recipient (see WireLine). `joined`, `said`, `renamed` and `left` carry a line for every
+ * member (the `notice`, or the chat `line`), which the bus broadcasts (see bus.ts).
  */
 export type RoomEvent =
-  | { readonly kind: 'joined'; readonly id: ConnId; readonly name: string; readonly welcome: WireLine; readonly notice: WireLine; readonly broadcast: Broadcast }
+  | { readonly kind: 'joined'; readonly id: ConnId; readonly name: string; readonly welcome: WireLine; readonly notice: WireLine }
   | { readonly kind: 'name-taken'; readonly id: ConnId; readonly name: string }
   /** A line for every member: chat `(<name>) <text>` or action `* <name> <action>`. */
-  | { readonly kind: 'said'; readonly id: ConnId; readonly line: WireLine; readonly broadcast: Broadcast }
+  | { readonly kind: 'said'; readonly id: ConnId; readonly line: WireLine }
   /** A private message: delivered to `to` and echoed to `from` (once, if they are the same). */
   | { readonly kind: 'whispered'; readonly from: ConnId; readonly to: ConnId; readonly line: WireLine }
-  | { readonly kind: 'renamed'; readonly id: ConnId; readonly name: string; readonly notice: WireLine; readonly broadcast: Broadcast }
+  | { readonly kind: 'renamed'; readonly id: ConnId; readonly name: string; readonly notice: WireLine }
   /** An answer for one member only (the /who list, no such user, …), in the global order. */
   | { readonly kind: 'reply'; readonly id: ConnId; readonly line: WireLine }
   /** The last event: every session says so and closes; the room is closed from now on. */
   | { readonly kind: 'shutdown' }
-  | { readonly kind: 'left'; readonly id: ConnId; readonly name: string; readonly reason: LeaveReason; readonly notice: WireLine; readonly broadcast: Broadcast };
+  | { readonly kind: 'left'; readonly id: ConnId; readonly name: string; readonly reason: LeaveReason; readonly notice: WireLine };

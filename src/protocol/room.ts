@@ -7,7 +7,7 @@
 // The roster is mutated in place by that single reducer (nothing else holds it), because copying
 // a 10,000-member map on every join would make a join storm quadratic. Seen from outside,
 // `applyIntent` is still a function of the history of intents it was given.
-import type { Broadcast, ConnId, Intent, RoomEvent } from './events.ts';
+import type { ConnId, Intent, RoomEvent } from './events.ts';
 import {
   actionLine,
   alreadyNamed,
@@ -24,7 +24,6 @@ import { nameKey } from './names.ts';
 import type { WireLine } from './wire-line.ts';
 
 const SHUTDOWN: RoomEvent = Object.freeze({ kind: 'shutdown' });
-const broadcast = (line: WireLine): Broadcast => Object.freeze({ kind: 'send', line });
 
 /** A chatting user: a connection with an accepted name. */
 export interface Member {
@@ -123,19 +122,19 @@ export function applyIntent(roster: Roster, intent: Intent): RoomEvent | null {
       if (roster.isTaken(name)) return { kind: 'name-taken', id, name };
       roster.add({ id, name });
       const notice = joinedNotice(name);
-      return { kind: 'joined', id, name, welcome: welcome(name), notice, broadcast: broadcast(notice) };
+      return { kind: 'joined', id, name, welcome: welcome(name), notice };
     }
     case 'say': {
       const member = roster.get(intent.id);
       if (member === undefined) return null;
       const line = chatLine(member.name, intent.text);
-      return { kind: 'said', id: member.id, line, broadcast: broadcast(line) };
+      return { kind: 'said', id: member.id, line };
     }
     case 'act': {
       const member = roster.get(intent.id);
       if (member === undefined) return null;
       const line = actionLine(member.name, intent.action);
-      return { kind: 'said', id: member.id, line, broadcast: broadcast(line) };
+      return { kind: 'said', id: member.id, line };
     }
     case 'who': {
       if (roster.get(intent.id) === undefined) return null;
@@ -159,14 +158,14 @@ export function applyIntent(roster: Roster, intent: Intent): RoomEvent | null {
       if (holder !== undefined && holder.id !== id) return { kind: 'name-taken', id, name };
       roster.rename(id, name);
       const notice = renamedNotice(member.name, name);
-      return { kind: 'renamed', id, name, notice, broadcast: broadcast(notice) };
+      return { kind: 'renamed', id, name, notice };
     }
     case 'leave': {
       const member = roster.remove(intent.id);
       if (member === undefined) return null;
       const { id, name } = member;
       const notice = leftNotice(name, intent.reason);
-      return { kind: 'left', id, name, reason: intent.reason, notice, broadcast: broadcast(notice) };
+      return { kind: 'left', id, name, reason: intent.reason, notice };
     }
   }
 }

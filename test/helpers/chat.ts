@@ -1,5 +1,5 @@
 // Marble-test helpers for the pure server: frames in, written lines out, a fresh room per call.
-import { filter, map, type Observable } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import type { Frame } from '../../src/framing.ts';
 import { createChatServer, type Output, type ServerConfig } from '../../src/server.ts';
 
@@ -12,12 +12,16 @@ export const L = (text: string): Frame => ({ kind: 'line', text });
 /** The prompt, which opens most expected marbles. */
 export const U = 'Username?';
 
+/** The text of each line an output puts on the wire (a broadcast batch gives one per line). */
+export function lineTexts(output: Output): string[] {
+  if (output.kind === 'send') return [output.line.text];
+  if (output.kind === 'broadcast') return output.batch.lines.map((line) => line.text);
+  return [];
+}
+
 /** The lines written to a connection (log outputs left out). */
 export function written(output$: Observable<Output>): Observable<string> {
-  return output$.pipe(
-    filter((output) => output.kind === 'send'),
-    map((output) => output.line.text),
-  );
+  return output$.pipe(mergeMap(lineTexts));
 }
 
 /** A fresh server (and so a fresh room); returns `connect(id, frame$)` giving the lines written to it. */
@@ -29,7 +33,6 @@ export function server(config: Partial<ServerConfig> = {}, shutdown$?: Observabl
 /** Everything a connection asks of the listener, as text: lines as written, other outputs in caps. */
 export function outputs(output$: Observable<Output>): Observable<string> {
   return output$.pipe(
-    filter((output) => output.kind !== 'log'),
-    map((output) => (output.kind === 'send' ? output.line.text : output.kind.toUpperCase())),
+    mergeMap((output) => (output.kind === 'log' ? [] : output.kind === 'send' || output.kind === 'broadcast' ? lineTexts(output) : [output.kind.toUpperCase()])),
   );
 }

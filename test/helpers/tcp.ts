@@ -13,6 +13,7 @@ import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Observable } from 'rxjs';
 import { DEFAULTS, type ServerSettings } from '../../src/config.ts';
+import { adaptiveTiming, createOutboxes } from '../../src/drivers/outbox.ts';
 import { listenTcp, type TcpListener } from '../../src/drivers/tcp-server.ts';
 import { createChatServer } from '../../src/server.ts';
 
@@ -52,6 +53,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const settings: ServerSettings = { ...DEFAULTS, ...overrides, host: '127.0.0.1', port: 0 };
   const logs: string[] = [];
   const logWaiters: Array<(line: string) => void> = [];
+  const log = (message: string): void => {
+    logs.push(message);
+    for (const waiter of [...logWaiters]) waiter(message);
+  };
+  // Wired as bin/chat-server.ts does: broadcast batches leave in the sockets' next flush.
+  const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${String(err)}`));
   const chat = createChatServer(
     {
       maxLineBytes: settings.maxLineBytes,
@@ -59,12 +66,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       rate: settings.rate,
       burst: settings.burst,
     },
-    shutdown$ === undefined ? {} : { shutdown$ },
+    { outputScheduler: outboxes.scheduler, ...(shutdown$ === undefined ? {} : { shutdown$ }) },
   );
-  const listener = await listenTcp(settings, chat.connect, (message) => {
-    logs.push(message);
-    for (const waiter of [...logWaiters]) waiter(message);
-  });
+  const listener = await listenTcp({ ...settings, outboxes }, chat.connect, log);
   const matches = (match: string | RegExp, line: string): boolean => (typeof match === 'string' ? line === match : match.test(line));
   return {
     port: listener.port,

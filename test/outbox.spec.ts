@@ -1,0 +1,227 @@
+// The per-socket outbox: one write per socket per flush, flushes spaced out under load, the
+// flush scheduler the bus hands its broadcast batches out on, and the output budget.
+// Sockets and timing are fakes: the clock moves only when a fake write says it took time.
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { BUSY_GAP_MS, MAX_GAP_MS, createOutboxes, gapAfter, type FlushTiming } from '../src/drivers/outbox.ts';
+
+/** A socket that records what it is given; each write costs `writeMs` of the fake clock. */
+class FakeSocket {
+  readonly writes: string[] = [];
+  writableLength = 0;
+  destroyed = false;
+  writable = true;
+  constructor(private readonly clock: FakeTiming, private readonly writeMs = 0) {}
+  write(bytes: Buffer): boolean {
+    this.writes.push(bytes.toString('utf8'));
+    this.clock.time += this.writeMs;
+    return true;
+  }
+  asSocket(): Socket {
+    return this as unknown as Socket;
+  }
+}
+
+/** Timing under the test's control: flushes wait in `pending` until `run()`. */
+class FakeTiming implements FlushTiming {
+  time = 0;
+  isBusy = false;
+  readonly requests: string[] = [];
+  #pending: (() => void) | undefined;
+  soon(flush: () => void): void {
+    this.requests.push('soon');
+    this.#take(flush);
+  }
+  later(flush: () => void, ms: number): void {
+    this.requests.push(`later ${ms}`);
+    this.#take(flush);
+  }
+  now(): number {
+    return this.time;
+  }
+  busy(): boolean {
+    return this.isBusy;
+  }
+  /** Runs the flush that was asked for. */
+  run(): void {
+    const flush = this.#pending;
+    this.#pending = undefined;
+    expect(flush, 'a flush was scheduled').toBeDefined();
+    flush?.();
+  }
+  get scheduled(): boolean {
+    return this.#pending !== undefined;
+  }
+  #take(flush: () => void): void {
+    expect(this.#pending, 'one flush scheduled at a time').toBeUndefined();
+    this.#pending = flush;
+  }
+}
+
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+const NEVER = (): void => {
+  throw new Error('not over budget');
+};
+
+describe('outbox', () => {
+  it('should write what a socket was given in one turn in one write, in order, at the flush', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const a = new FakeSocket(timing);
+    const b = new FakeSocket(timing);
+    const outA = outboxes.open(a.asSocket(), 1024, NEVER);
+    const outB = outboxes.open(b.asSocket(), 1024, NEVER);
+    outA.write(bytes('one\n'));
+    outB.write(bytes('only\n'));
+    outA.write(bytes('two\n'));
+    expect(a.writes).toEqual([]);
+    expect(timing.requests).toEqual(['soon']);
+    timing.run();
+    expect(a.writes).toEqual(['one\ntwo\n']);
+    expect(b.writes).toEqual(['only\n']);
+    expect(timing.scheduled).toBe(false);
+  });
+
+  it('should flush at the end of the turn while the server is not busy, however long the last flush took', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing, 30);
+    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
+    out.write(bytes('a\n'));
+    timing.run();
+    out.write(bytes('b\n'));
+    expect(timing.requests).toEqual(['soon', 'soon']);
+  });
+
+  it('should space flushes out while busy: twice the last flush, at least 10 ms, counted from its end', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const sockets = [new FakeSocket(timing, 10), new FakeSocket(timing, 10)];
+    const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1024, NEVER));
+    timing.isBusy = true;
+    for (const out of outs) out.write(bytes('x\n'));
+    timing.run(); // the flush takes 20 ms: the next may start 40 ms after it ended
+    timing.time += 15;
+    outs[0]?.write(bytes('y\n'));
+    expect(timing.requests).toEqual(['soon', 'later 25']);
+    timing.run();
+    expect(sockets[0]?.writes).toEqual(['x\n', 'y\n']);
+  });
+
+  it('should flush at once when the gap after the last flush has passed', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing, 5);
+    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
+    timing.isBusy = true;
+    out.write(bytes('x\n'));
+    timing.run();
+    timing.time += BUSY_GAP_MS;
+    out.write(bytes('y\n'));
+    expect(timing.requests).toEqual(['soon', 'soon']);
+  });
+
+  it('should bound the gap between flushes', () => {
+    expect(gapAfter(0.2, false)).toBe(0);
+    expect(gapAfter(80, false)).toBe(0);
+    expect(gapAfter(0.2, true)).toBe(BUSY_GAP_MS);
+    expect(gapAfter(20, true)).toBe(40);
+    expect(gapAfter(500, true)).toBe(MAX_GAP_MS);
+  });
+
+  it('should run scheduled work at the start of the next flush, and write what it wrote in that flush', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing);
+    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
+    const order: string[] = [];
+    outboxes.scheduler.schedule(() => {
+      order.push('first action');
+      out.write(bytes('from the action\n'));
+      // Work scheduled by work runs in the same flush, before the writes.
+      outboxes.scheduler.schedule(() => {
+        order.push('second action');
+        out.write(bytes('from the second\n'));
+      });
+    });
+    out.write(bytes('queued before\n'));
+    expect(timing.requests).toEqual(['soon']);
+    expect(order).toEqual([]);
+    timing.run();
+    expect(order).toEqual(['first action', 'second action']);
+    expect(socket.writes).toEqual(['queued before\nfrom the action\nfrom the second\n']);
+    expect(timing.scheduled).toBe(false);
+  });
+
+  it('should skip cancelled work, and report work that throws without stopping the flush', () => {
+    const timing = new FakeTiming();
+    const errors: unknown[] = [];
+    const outboxes = createOutboxes(timing, (err) => errors.push(err));
+    const socket = new FakeSocket(timing);
+    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
+    const ran: string[] = [];
+    outboxes.scheduler.schedule(() => ran.push('cancelled')).unsubscribe();
+    outboxes.scheduler.schedule(() => {
+      throw new Error('boom');
+    });
+    outboxes.scheduler.schedule(() => ran.push('after the throw'));
+    out.write(bytes('still written\n'));
+    timing.run();
+    expect(ran).toEqual(['after the throw']);
+    expect(errors).toEqual([new Error('boom')]);
+    expect(socket.writes).toEqual(['still written\n']);
+  });
+
+  it('should hand scheduled work its state', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const seen: number[] = [];
+    outboxes.scheduler.schedule((state) => seen.push(state ?? -1), 0, 42);
+    timing.run();
+    expect(seen).toEqual([42]);
+  });
+
+  it('should drop what is queued and tell once when a socket passes its budget, then take nothing more', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing);
+    const told: number[] = [];
+    const out = outboxes.open(socket.asSocket(), 10, (unsent) => told.push(unsent));
+    out.write(bytes('12345\n')); // 6 bytes: within budget
+    socket.writableLength = 3; // Node still holds 3 unsent bytes from before
+    out.write(bytes('6789\n')); // 6 + 5 + 3 = 14 > 10
+    out.write(bytes('more\n'));
+    timing.run();
+    expect(told).toEqual([14]);
+    expect(socket.writes).toEqual([]);
+  });
+
+  it('should count what Node holds unsent after a flush against the budget', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing);
+    const told: number[] = [];
+    const out = outboxes.open(socket.asSocket(), 10, (unsent) => told.push(unsent));
+    out.write(bytes('12345678\n'));
+    socket.writableLength = 9; // the peer reads nothing: all of it stays in Node's buffer
+    timing.run();
+    out.write(bytes('ab\n')); // 9 unsent + 3 > 10
+    expect(told).toEqual([12]);
+  });
+
+  it('should not write to a socket that was destroyed or discarded', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const gone = new FakeSocket(timing);
+    const discarded = new FakeSocket(timing);
+    const outGone = outboxes.open(gone.asSocket(), 1024, NEVER);
+    const outDiscarded = outboxes.open(discarded.asSocket(), 1024, NEVER);
+    outGone.write(bytes('lost\n'));
+    outDiscarded.write(bytes('dropped\n'));
+    gone.destroyed = true;
+    outDiscarded.discard();
+    timing.run();
+    expect(gone.writes).toEqual([]);
+    expect(discarded.writes).toEqual([]);
+  });
+});
