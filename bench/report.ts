@@ -1,10 +1,14 @@
 // The report: per scenario, a table of metric × server with rxchat/baseline ratios, and one
-// JSON line per scenario and server (the same numbers, for machines).
+// JSON line per run (the same numbers, for machines).
 //
 // Only same-run ratios mean anything on a noisy machine: every server ran on this machine, in
 // this run, under the same load. A ratio reads against the metric's direction: for "higher is
 // better" metrics (↑) a ratio below 1 means rxchat is slower; for "lower is better" (↓) a
 // ratio above 1 means rxchat costs more.
+//
+// With several rounds (each server once per round), a server's cell is the median of its runs,
+// and a ratio is the median of the rounds' own ratios (rxchat against the baseline run in the
+// same round), followed by their range.
 import type { MetricKey } from './metrics.ts';
 import type { RunResult } from './measure.ts';
 import type { SizedScenario } from './scenarios/spec.ts';
@@ -12,51 +16,76 @@ import { SERVERS, type ServerName } from './servers.ts';
 
 const LABEL_WIDTH = 34;
 const COLUMN_WIDTH = 13;
+const RATIO_WIDTH = 20;
 
 function formatNumber(value: number | undefined, digits: number): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function ratio(rx: number | undefined, base: number | undefined): string {
-  if (rx === undefined || base === undefined || !Number.isFinite(rx) || !Number.isFinite(base) || base === 0) return '-';
-  return `${(rx / base).toFixed(2)}x`;
+const usable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
+
+/** The median of some numbers (the mean of the middle two for an even count); undefined if none. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** rxchat / baseline per round, as `median x` plus `(min-max)` when there are several. */
+export function ratioCell(rounds: readonly (readonly RunResult[])[], key: MetricKey, base: ServerName): string {
+  const ratios: number[] = [];
+  for (const round of rounds) {
+    const rx = round.find((r) => r.server === 'rxchat')?.metrics[key];
+    const b = round.find((r) => r.server === base)?.metrics[key];
+    if (usable(rx) && usable(b) && b !== 0) ratios.push(rx / b);
+  }
+  const mid = median(ratios);
+  if (mid === undefined) return '-';
+  if (ratios.length === 1) return `${mid.toFixed(2)}x`;
+  return `${mid.toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
 }
 
 const row = (cells: readonly string[]): string =>
-  cells[0]!.padEnd(LABEL_WIDTH) + cells.slice(1).map((cell) => cell.padStart(COLUMN_WIDTH)).join('');
+  cells[0]!.padEnd(LABEL_WIDTH) +
+  cells
+    .slice(1)
+    .map((cell, i) => cell.padStart(i < SERVERS.length ? COLUMN_WIDTH : RATIO_WIDTH))
+    .join('');
 
-/** The table for one scenario, as lines of text. */
-export function scenarioTable(shape: SizedScenario, results: readonly RunResult[]): string[] {
-  const by = new Map<ServerName, RunResult>(results.map((r) => [r.server, r]));
-  const value = (server: ServerName, key: MetricKey): number | undefined => by.get(server)?.metrics[key];
+/** The table for one scenario, as lines of text: `rounds` holds each round's runs. */
+export function scenarioTable(shape: SizedScenario, rounds: readonly (readonly RunResult[])[]): string[] {
+  const runsOf = (server: ServerName): RunResult[] => rounds.flatMap((round) => round.filter((r) => r.server === server));
+  const value = (server: ServerName, key: MetricKey): number | undefined =>
+    median(runsOf(server).map((r) => r.metrics[key]).filter(usable));
+  const several = rounds.length > 1 ? `; medians of ${rounds.length} rounds` : '';
   const lines = [
     '',
-    `== ${shape.scenario.name} (size ${shape.size}: ${shape.clients} clients, ${shape.senders} senders x ${shape.lines} lines) ==`,
+    `== ${shape.scenario.name} (size ${shape.size}: ${shape.clients} clients, ${shape.senders} senders x ${shape.lines} lines${several}) ==`,
     `   ${shape.scenario.summary}`,
     row(['metric', ...SERVERS, 'rxchat/tuned', 'rxchat/naive']),
   ];
   for (const headline of shape.scenario.headlines) {
     const arrow = headline.better === 'higher' ? '↑' : '↓';
     const cells = SERVERS.map((server) => formatNumber(value(server, headline.key), headline.digits));
-    const rx = value('rxchat', headline.key);
-    lines.push(
-      row([`${headline.label} ${arrow}`, ...cells, ratio(rx, value('tuned', headline.key)), ratio(rx, value('naive', headline.key))]),
-    );
+    lines.push(row([`${headline.label} ${arrow}`, ...cells, ratioCell(rounds, headline.key, 'tuned'), ratioCell(rounds, headline.key, 'naive')]));
   }
-  lines.push(row(['correct', ...SERVERS.map((server) => verdict(by.get(server)))]));
-  for (const result of results) {
-    for (const failure of result.failures) lines.push(`   FAIL ${result.server}: ${failure}`);
-  }
+  lines.push(row(['correct', ...SERVERS.map((server) => verdict(runsOf(server)))]));
+  rounds.forEach((round, i) => {
+    for (const result of round) {
+      for (const failure of result.failures) lines.push(`   FAIL ${result.server}${rounds.length > 1 ? ` (round ${i + 1})` : ''}: ${failure}`);
+    }
+  });
   return lines;
 }
 
-function verdict(result: RunResult | undefined): string {
-  if (result === undefined) return 'not run';
-  return result.correct ? 'ok' : 'FAIL';
+function verdict(runs: readonly RunResult[]): string {
+  if (runs.length === 0) return 'not run';
+  return runs.every((r) => r.correct) ? 'ok' : 'FAIL';
 }
 
-/** One machine-readable line for one run. */
+/** One machine-readable line for one run (`context` adds the machine, the time and the round). */
 export function jsonLine(result: RunResult, context: Readonly<Record<string, string | number>>): string {
   const metrics = Object.fromEntries(
     Object.entries(result.metrics).map(([key, v]) => [key, typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(6)) : null]),

@@ -17,7 +17,7 @@ import { runOne, type RunResult } from './measure.ts';
 import { killChildrenOnExit, openFilesHardLimit } from './proc.ts';
 import { jsonLine, scenarioTable } from './report.ts';
 import { SCENARIOS, findScenario } from './scenarios/index.ts';
-import { parseSize, sized, type Scenario } from './scenarios/spec.ts';
+import { parseSize, sized, type Scenario, type SizedScenario } from './scenarios/spec.ts';
 import { SERVERS, rxchatFlags, type ServerName } from './servers.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -26,6 +26,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --size <size>        tiny | small | full | a scale factor such as 0.5 (default: full)
   --servers <names>    comma-separated: ${SERVERS.join(', ')} (default: all three)
   --workers <n>        load worker processes (default: 2)
+  --repeat <n>         rounds per scenario, every server once per round; the table shows
+                       medians (default: 3 for fan-out and latency, 1 for many and connections)
   --cpu-prof <dir>     run each server under node --cpu-prof, profiles written to <dir>
   --cpu-prof-load      with --cpu-prof: profile the load workers too
   --stall <s>          fail a phase after this many seconds without progress (default: 60)
@@ -53,6 +55,7 @@ try {
       size: { type: 'string', default: 'full' },
       servers: { type: 'string' },
       workers: { type: 'string', default: '2' },
+      repeat: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'cpu-prof-load': { type: 'boolean' },
       stall: { type: 'string', default: '60' },
@@ -76,6 +79,8 @@ const scenarios: Scenario[] = parseList(
 const servers = parseList<ServerName>(values.servers as string | undefined, SERVERS, 'server');
 const workers = Number(values.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 16) fail(`bad --workers '${String(values.workers)}'`);
+const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
+if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > 20)) fail(`bad --repeat '${String(values.repeat)}'`);
 const stallS = Number(values.stall);
 if (!Number.isFinite(stallS) || stallS <= 0) fail(`bad --stall '${String(values.stall)}'`);
 const profDir = typeof values['cpu-prof'] === 'string' ? resolve(values['cpu-prof']) : undefined;
@@ -101,30 +106,47 @@ say(`rxchat runs as: node dist/bin/chat-server.js ${rxchatFlags(0).join(' ').rep
 say('  (limits out of the way: no flood control, 1 GiB output budget per client, no name timeout)');
 
 let allCorrect = true;
+
+/** One run of `scenario` against `server`, reported on stderr as it goes. */
+async function runServer(shape: SizedScenario, server: ServerName, label: string): Promise<RunResult> {
+  process.stderr.write(`${shape.scenario.name} / ${server}${label}:\n`);
+  const profile = (who: string): string[] =>
+    profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${shape.scenario.name}-${server}-${who}.cpuprofile`];
+  const result = await runOne({
+    shape,
+    server,
+    compiled,
+    workers,
+    serverNodeFlags: profile('server'),
+    workerNodeFlags: values['cpu-prof-load'] === true ? profile('load{worker}') : [],
+    stallMs: stallS * 1000,
+    log: note,
+  });
+  note(result.correct ? 'done' : `FAILED: ${result.failures.join('; ')}`);
+  return result;
+}
+
 for (const scenario of scenarios) {
   const shape = sized(scenario, sizeName, factor);
-  const results: RunResult[] = [];
-  for (const server of servers) {
-    process.stderr.write(`${scenario.name} / ${server}:\n`);
-    const profile = (who: string): string[] =>
-      profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `${scenario.name}-${server}-${who}.cpuprofile`];
-    const result = await runOne({
-      shape,
-      server,
-      compiled,
-      workers,
-      serverNodeFlags: profile('server'),
-      workerNodeFlags: values['cpu-prof-load'] === true ? profile('load{worker}') : [],
-      stallMs: stallS * 1000,
-      log: note,
-    });
-    note(result.correct ? 'done' : `FAILED: ${result.failures.join('; ')}`);
-    results.push(result);
-    allCorrect &&= result.correct;
-    appendFileSync(resultsFile, `${jsonLine(result, context)}\n`);
+  // A profile is of one run: one round when profiling.
+  const roundCount = profDir !== undefined ? 1 : (repeat ?? scenario.rounds);
+  const rounds: RunResult[][] = [];
+  for (let round = 0; round < roundCount; round++) {
+    const results: RunResult[] = [];
+    rounds.push(results);
+    // Each round starts with a different server, so none is always the first (or last) one.
+    const order = servers.map((_, i) => servers[(i + round) % servers.length] as ServerName);
+    for (const server of order) {
+      const result = await runServer(shape, server, roundCount > 1 ? ` (round ${round + 1} of ${roundCount})` : '');
+      results.push(result);
+      allCorrect &&= result.correct;
+      appendFileSync(resultsFile, `${jsonLine(result, { ...context, round: round + 1 })}\n`);
+    }
   }
-  for (const line of scenarioTable(shape, results)) say(line);
-  for (const result of results) say(jsonLine(result, context));
+  for (const line of scenarioTable(shape, rounds)) say(line);
+  rounds.forEach((results, round) => {
+    for (const result of results) say(jsonLine(result, { ...context, round: round + 1 }));
+  });
 }
 say('');
 say(allCorrect ? 'all runs correct' : 'SOME RUNS FAILED: see FAIL lines above');

@@ -7,6 +7,7 @@
 // - framing.ts             bytes → lines: bounded, CRLF, UTF-8 split across packets, "too long"
 // - protocol/messages.ts   every line the server sends (the only file with wire text)
 // - protocol/wire-line.ts  an outgoing line, encoded once however many clients receive it
+// - protocol/wire-batch.ts the broadcast lines of one flush, concatenated once for every member
 // - protocol/text.ts       control-character stripping (ANSI escapes made inert)
 // - protocol/names.ts      name validation and the case-insensitive key that makes names unique
 // - protocol/commands.ts   a chatting user's line → a typed command (/who, /msg, /nick, …)
@@ -19,7 +20,8 @@
 // - config.ts              defaults and the server's argv/env parser
 // - cli-args.ts            strict flag parsing shared by both command lines
 // - drivers/tcp-server.ts  the listener: sockets, connection cap, output budget, pause/resume
-// - drivers/outbox.ts      per-socket output: one write per turn, the sendq budget
+// - drivers/outbox.ts      per-socket output: one write per flush, flushes spaced out under load,
+//                          the scheduler broadcast batches go out on, the sendq budget
 // - drivers/socket.ts      a socket's bytes as an Observable; safe writes
 // - bin/chat-server.ts     the `rxchat-server` command: settings, logging, signals, exit codes
 //

@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileBench, type CompiledBench } from '../bench/compile.ts';
 import { OrderFingerprint } from '../bench/load/fingerprint.ts';
 import type { ClientSummary } from '../bench/load/messages.ts';
-import { runOne } from '../bench/measure.ts';
+import { runOne, type RunResult } from '../bench/measure.ts';
 import { killAll } from '../bench/proc.ts';
 import { SCENARIOS } from '../bench/scenarios/index.ts';
 import { fanOut } from '../bench/scenarios/fan-out.ts';
 import { sized, type SizedScenario } from '../bench/scenarios/spec.ts';
-import { RXCHAT_ENTRY, SERVERS } from '../bench/servers.ts';
+import { median, ratioCell, scenarioTable } from '../bench/report.ts';
+import { RXCHAT_ENTRY, SERVERS, type ServerName } from '../bench/servers.ts';
 import { verify } from '../bench/verify.ts';
 
 /** A scenario shrunk to 10 clients and 4 lines per sender (latency: 0.2 s of sending). */
@@ -117,5 +118,45 @@ describe('bench verifier', () => {
     const client = sequences[0]!;
     [client[1], client[2]] = [client[2]!, client[1]!];
     expect(check(sequences).join('\n')).toMatch(/not one global order/);
+  });
+});
+
+describe('bench report over several rounds', () => {
+  const run = (server: ServerName, p99Ms: number, correct = true): RunResult => ({
+    scenario: 'latency',
+    size: 'full',
+    server,
+    correct,
+    failures: correct ? [] : ['line 3 of sender 0 lost at client 7'],
+    metrics: { p99Ms },
+    params: { clients: 200, senders: 10, lines: 200, mode: '20 lines/s', workers: 2, serverArgs: [] },
+  });
+  const shape = sized(SCENARIOS.find((s) => s.name === 'latency')!, 'full', 1);
+
+  it('takes the median, the mean of the middle two for an even count', () => {
+    expect(median([])).toBeUndefined();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('gives the median of the same-round ratios with their range', () => {
+    const rounds = [
+      [run('tuned', 10), run('rxchat', 12)], // 1.2
+      [run('rxchat', 5), run('tuned', 10)], // 0.5
+      [run('tuned', 4), run('rxchat', 4)], // 1.0
+    ];
+    expect(ratioCell(rounds, 'p99Ms', 'tuned')).toBe('1.00x (0.50-1.20)');
+    expect(ratioCell([rounds[0]!], 'p99Ms', 'tuned')).toBe('1.20x');
+    expect(ratioCell(rounds, 'p99Ms', 'naive')).toBe('-');
+    const table = scenarioTable(shape, rounds).join('\n');
+    expect(table).toContain('medians of 3 rounds');
+    // Cells are each server's median: tuned 10, rxchat 5.
+    expect(table).toMatch(/latency p99 ms ↓\s+-\s+10\.00\s+5\.00\s+1\.00x \(0\.50-1\.20\)/);
+  });
+
+  it('marks a server FAIL when any round failed, and says which round', () => {
+    const table = scenarioTable(shape, [[run('rxchat', 1)], [run('rxchat', 1, false)]]).join('\n');
+    expect(table).toMatch(/correct\s+not run\s+not run\s+FAIL/);
+    expect(table).toContain('FAIL rxchat (round 2): line 3 of sender 0 lost at client 7');
   });
 });

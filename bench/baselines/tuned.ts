@@ -102,3 +102,5 @@ server.listen({ host: values.host, port: Number(values.port) }, () => {
   const { address, port } = server.address() as AddressInfo;
   process.stderr.write(`listening on ${address}:${port}\n`);
 });
+// Exit normally on SIGTERM (how the harness stops servers), so `node --cpu-prof` writes its profile.
+process.on('SIGTERM', () => process.exit(0));

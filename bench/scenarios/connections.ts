@@ -6,6 +6,7 @@ export const connections: Scenario = {
   name: 'connections',
   summary: '5,000 clients join one room; time until all are registered and every join notice is delivered',
   full: { clients: 5000, senders: 0, lines: 0, mode: { kind: 'window', window: 1 } },
+  rounds: 1,
   headlines: [
     { key: 'registeredS', label: 'all registered s', better: 'lower', digits: 2 },
     { key: 'drainedS', label: 'join storm drained s', better: 'lower', digits: 2 },

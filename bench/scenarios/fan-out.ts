@@ -5,6 +5,7 @@ export const fanOut: Scenario = {
   name: 'fan-out',
   summary: '500 clients, 5 senders x 400 lines, at most 32 lines in flight per sender (landed = own echo back)',
   full: { clients: 500, senders: 5, lines: 400, mode: { kind: 'window', window: 32 } },
+  rounds: 3,
   headlines: [
     { key: 'deliveriesPerS', label: 'deliveries/s', better: 'higher', digits: 0 },
     { key: 'serverCpuUsPerDelivery', label: 'server CPU µs/delivery', better: 'lower', digits: 2 },

@@ -33,6 +33,12 @@ export interface Scenario {
   /** The shape at size `full`. */
   readonly full: ScenarioShape;
   readonly headlines: readonly Headline[];
+  /**
+   * How many rounds `npm run bench` runs by default (every server once per round). The quick
+   * scenarios run several and report medians: one run of them moves by 20-50% on a shared
+   * machine. `--repeat` overrides it.
+   */
+  readonly rounds: number;
 }
 
 /** A scenario at a given size. */

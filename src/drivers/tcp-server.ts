@@ -86,7 +86,7 @@ export function listenTcp(
       lastError = err.code ?? err.message;
     });
 
-    // Output leaves in one write per socket per turn (outbox.ts). Slow consumer guard: past the
+    // Output leaves in one write per socket per flush (outbox.ts). Slow consumer guard: past the
     // budget the outbox stops taking lines at once (memory stays bounded) and we tell the actor,
     // which announces the departure and aborts the connection.
     const tooSlow$ = new Subject<void>();
