@@ -22,19 +22,20 @@ class FakeSocket {
   }
 }
 
-/** Timing under the test's control: flushes wait in `pending` until `run()`. */
+/** Timing under the test's control: what was scheduled waits in `pending` until `run()`. */
 class FakeTiming implements FlushTiming {
   time = 0;
   isBusy = false;
+  /** Every request, in order: `soon`, or `later <ms>`. */
   readonly requests: string[] = [];
-  #pending: (() => void) | undefined;
+  #pending: { readonly label: string; readonly fn: () => void }[] = [];
   soon(flush: () => void): void {
     this.requests.push('soon');
-    this.#take(flush);
+    this.#pending.push({ label: 'soon', fn: flush });
   }
   later(flush: () => void, ms: number): void {
     this.requests.push(`later ${ms}`);
-    this.#take(flush);
+    this.#pending.push({ label: 'later', fn: flush });
   }
   now(): number {
     return this.time;
@@ -42,19 +43,15 @@ class FakeTiming implements FlushTiming {
   busy(): boolean {
     return this.isBusy;
   }
-  /** Runs the flush that was asked for. */
-  run(): void {
-    const flush = this.#pending;
-    this.#pending = undefined;
-    expect(flush, 'a flush was scheduled').toBeDefined();
-    flush?.();
+  /** Runs the first pending callback (the first of that kind, if given). */
+  run(kind?: 'soon' | 'later'): void {
+    const i = this.#pending.findIndex((p) => kind === undefined || p.label === kind);
+    expect(i, `a ${kind ?? 'callback'} was scheduled`).toBeGreaterThanOrEqual(0);
+    const [pending] = this.#pending.splice(i, 1);
+    pending?.fn();
   }
-  get scheduled(): boolean {
-    return this.#pending !== undefined;
-  }
-  #take(flush: () => void): void {
-    expect(this.#pending, 'one flush scheduled at a time').toBeUndefined();
-    this.#pending = flush;
+  get scheduled(): number {
+    return this.#pending.length;
   }
 }
 
@@ -79,7 +76,7 @@ describe('outbox', () => {
     timing.run();
     expect(a.writes).toEqual(['one\ntwo\n']);
     expect(b.writes).toEqual(['only\n']);
-    expect(timing.scheduled).toBe(false);
+    expect(timing.scheduled).toBe(0);
   });
 
   it('should flush at the end of the turn while the server is not busy, however long the last flush took', () => {
@@ -93,19 +90,57 @@ describe('outbox', () => {
     expect(timing.requests).toEqual(['soon', 'soon']);
   });
 
-  it('should space flushes out while busy: twice the last flush, at least 10 ms, counted from its end', () => {
+  it('should space flushes out while busy: as long as the last flush took, at least 10 ms, counted from its end', () => {
     const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
-    const sockets = [new FakeSocket(timing, 10), new FakeSocket(timing, 10)];
+    const sockets = [new FakeSocket(timing, 15), new FakeSocket(timing, 15)];
     const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1024, NEVER));
     timing.isBusy = true;
     for (const out of outs) out.write(bytes('x\n'));
-    timing.run(); // the flush takes 20 ms: the next may start 40 ms after it ended
-    timing.time += 15;
+    timing.run(); // the flush takes 30 ms: the next may start 30 ms after it ended
+    timing.time += 12;
     outs[0]?.write(bytes('y\n'));
-    expect(timing.requests).toEqual(['soon', 'later 25']);
+    expect(timing.requests).toEqual(['soon', 'later 18']);
     timing.run();
     expect(sockets[0]?.writes).toEqual(['x\n', 'y\n']);
+  });
+
+  it("should write a client's own line at the end of the turn while broadcasts wait for the spaced-out flush", () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const member = new FakeSocket(timing, 10);
+    const other = new FakeSocket(timing, 10);
+    const newcomer = new FakeSocket(timing, 10);
+    const outMember = outboxes.open(member.asSocket(), 1024, NEVER);
+    const outOther = outboxes.open(other.asSocket(), 1024, NEVER);
+    const outNewcomer = outboxes.open(newcomer.asSocket(), 1024, NEVER);
+    timing.isBusy = true;
+    outMember.write(bytes('warm-up\n'));
+    timing.run(); // 10 ms: the next flush waits 10 ms
+    outMember.write(bytes('(Ann) hi\n'));
+    outOther.write(bytes('(Ann) hi\n'));
+    outNewcomer.write(bytes('Username?\n'), true);
+    outMember.write(bytes('*** Users online (2): Ann, Bob\n'), true);
+    expect(timing.requests).toEqual(['soon', 'later 10', 'soon']);
+    timing.run('soon');
+    expect(newcomer.writes).toEqual(['Username?\n']);
+    expect(member.writes).toEqual(['warm-up\n', '(Ann) hi\n*** Users online (2): Ann, Bob\n']);
+    expect(other.writes).toEqual([]);
+    timing.run('later');
+    expect(other.writes).toEqual(['(Ann) hi\n']);
+    expect(member.writes).toHaveLength(2);
+    expect(newcomer.writes).toHaveLength(1);
+    expect(timing.scheduled).toBe(0);
+  });
+
+  it("should leave a client's own line to the flush when that is at the end of the turn anyway", () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing);
+    outboxes.open(socket.asSocket(), 1024, NEVER).write(bytes('Username?\n'), true);
+    expect(timing.requests).toEqual(['soon']);
+    timing.run();
+    expect(socket.writes).toEqual(['Username?\n']);
   });
 
   it('should flush at once when the gap after the last flush has passed', () => {
@@ -125,7 +160,7 @@ describe('outbox', () => {
     expect(gapAfter(0.2, false)).toBe(0);
     expect(gapAfter(80, false)).toBe(0);
     expect(gapAfter(0.2, true)).toBe(BUSY_GAP_MS);
-    expect(gapAfter(20, true)).toBe(40);
+    expect(gapAfter(20, true)).toBe(20);
     expect(gapAfter(500, true)).toBe(MAX_GAP_MS);
   });
 
@@ -150,7 +185,7 @@ describe('outbox', () => {
     timing.run();
     expect(order).toEqual(['first action', 'second action']);
     expect(socket.writes).toEqual(['queued before\nfrom the action\nfrom the second\n']);
-    expect(timing.scheduled).toBe(false);
+    expect(timing.scheduled).toBe(0);
   });
 
   it('should skip cancelled work, and report work that throws without stopping the flush', () => {

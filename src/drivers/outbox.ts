@@ -1,34 +1,41 @@
-// Per-socket output batching: every line written to a socket in one event-loop turn leaves in one
+// Per-socket output batching: every line queued for a socket before a flush leaves in one
 // `socket.write`, and each socket's unsent bytes are measured against its budget.
 //
 // A broadcast reaches N sockets; a burst of K lines would otherwise be K × N writes, each a trip
-// through the stream machinery and a syscall (on loopback ~10-20 µs each). Here lines are queued
-// per socket (the Buffers are the shared, encode-once WireLine bytes, never copied per recipient
-// until the flush) and one flush writes every socket that has something queued: one write per
-// socket per flush, whatever the fan-out.
+// through the stream machinery and a syscall (on loopback ~10 µs each). Here lines are queued
+// per socket (shared, encode-once Buffers, never copied per recipient until the flush) and one
+// flush writes every socket that has something queued: one write per socket per flush.
 //
-// When the flush runs adapts to load, by spacing flushes out: the next one starts no sooner than
-// `gapAfter` the end of the last one. The gap is as long as the last flush took, so writing takes
-// at most about half of the server's time however many sockets there are; while the event loop
-// is saturated (over 90% utilised in the last 50 ms) it is at least 10 ms, so one write carries
-// many turns' lines; it is never over 100 ms. In a small, quiet room a flush takes microseconds
-// and a line leaves at the end of the turn it was said in (setImmediate). In a 5,000-client join
-// storm a flush is 5,000 writes (~45 ms); flushing every turn would spend nearly all the time
-// writing, one join per write.
+// When flushes run adapts to load. An idle server flushes at the end of the turn (setImmediate),
+// so a line leaves at once. While the event loop is saturated (over 90% utilised in the last
+// 50 ms) the next flush starts no sooner than `gapAfter` the end of the last one: as long as that
+// flush took, at least 10 ms, at most 100 ms. So a busy server writes at most about half of its
+// time however many sockets it has, and one write carries many turns' lines. In a 5,000-client
+// join storm a flush is 5,000 writes (~45 ms) and each turn carries one or two joins: flushing
+// every turn would spend nearly all the time writing, one join per write.
+//
+// Only broadcast lines wait for a spaced-out flush. A line for one client alone (the prompt, the
+// welcome, a reply) is written with `soon`, and its socket is written at the end of the turn:
+// joining clients wait for exactly those lines, and a join storm would otherwise slow itself.
 //
 // The budget (`--sendq-bytes`) counts what is queued here plus what Node's socket holds unsent
 // (`writableLength`). Past it the outbox stops taking lines, drops what it queued, and reports
 // the socket as too slow exactly once. Memory per slow client stays within budget + one line.
 //
 // `scheduler` runs work at the start of the next flush, before anything is written. The bus
-// sends its gathered broadcast lines out on it (bus.ts), so a flush window's lines reach each
+// hands out its gathered broadcast lines on it (bus.ts), so the lines of one flush reach each
 // socket as one shared Buffer, handed over once per socket instead of once per line.
 import type { Socket } from 'node:net';
 import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 
 export interface Outbox {
-  /** Queues bytes for this turn's flush; ignored once over budget or closed. */
-  write(bytes: Buffer): void;
+  /**
+   * Queues bytes for the next flush; ignored once over budget or closed. With `soon`, the
+   * socket is written at the end of this turn even while the next flush is spaced out: for a
+   * line that concerns this client alone (the prompt, the welcome, a reply), which it may be
+   * waiting for, while broadcast lines can wait for the flush.
+   */
+  write(bytes: Buffer, soon?: boolean): void;
   /** Writes what is queued now (before `end`). */
   flush(): void;
   /** Drops what is queued (before `destroy`). */
@@ -60,7 +67,7 @@ const SAMPLE_MS = 50;
 
 /** How long after a flush that took `flushMs` the next one may start. */
 export function gapAfter(flushMs: number, busy: boolean): number {
-  return busy ? Math.min(MAX_GAP_MS, Math.max(BUSY_GAP_MS, 2 * flushMs)) : 0;
+  return busy ? Math.min(MAX_GAP_MS, Math.max(BUSY_GAP_MS, flushMs)) : 0;
 }
 
 /** Real timing: setImmediate when idle, a timer while the event loop is saturated. */
@@ -91,8 +98,18 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   let dirty: SocketOutbox[] = [];
   let beforeFlush: Runnable[] = [];
   let scheduled = false;
+  // Whether the flush that is scheduled waits for a gap (timing.later) rather than the turn's end.
+  let spaced = false;
   // The earliest time (timing.now()) the next flush may start.
   let notBefore = 0;
+  // Sockets to write at the end of this turn, ahead of a spaced-out flush.
+  let urgent: SocketOutbox[] = [];
+
+  const flushUrgent = (): void => {
+    const batch = urgent;
+    urgent = [];
+    for (const outbox of batch) outbox.flushUrgent();
+  };
 
   const flushAll = (): void => {
     // `scheduled` stays true until the end: what is written or scheduled meanwhile goes out in
@@ -113,7 +130,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     }
     const batch = dirty;
     dirty = [];
-    for (const outbox of batch) outbox.flush();
+    for (const outbox of batch) outbox.flushQueued();
     const end = timing.now();
     notBefore = end + gapAfter(end - start, timing.busy());
     scheduled = false;
@@ -123,7 +140,8 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     if (scheduled) return;
     scheduled = true;
     const wait = notBefore - timing.now();
-    if (wait >= 1) timing.later(flushAll, wait);
+    spaced = wait >= 1;
+    if (spaced) timing.later(flushAll, wait);
     else timing.soon(flushAll);
   };
   const enqueue = (action: Runnable): void => {
@@ -141,6 +159,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     #chunks: Buffer[] = [];
     #bytes = 0;
     #queued = false;
+    #urgent = false;
     #over = false;
     // What Node's socket still held unsent after the last flush. A write compares against this
     // instead of asking the socket (a broadcast touches every outbox; the socket's stream state
@@ -153,7 +172,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       private readonly onOverBudget: (unsentBytes: number) => void,
     ) {}
 
-    write(bytes: Buffer): void {
+    write(bytes: Buffer, soon = false): void {
       if (this.#over) return;
       this.#chunks.push(bytes);
       this.#bytes += bytes.length;
@@ -172,10 +191,26 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
         dirty.push(this);
         schedule();
       }
+      if (soon && spaced && !this.#urgent) {
+        this.#urgent = true;
+        if (urgent.length === 0) timing.soon(flushUrgent);
+        urgent.push(this);
+      }
+    }
+
+    /** The flush of every socket: this one is no longer queued. */
+    flushQueued(): void {
+      this.#queued = false;
+      this.flush();
+    }
+
+    /** The end-of-turn write ahead of a spaced-out flush (it stays queued for that flush). */
+    flushUrgent(): void {
+      this.#urgent = false;
+      this.flush();
     }
 
     flush(): void {
-      this.#queued = false;
       const chunks = this.#chunks;
       if (chunks.length === 0) return;
       const bytes = this.#bytes;

@@ -99,7 +99,8 @@ export function listenTcp(
     const perform = (output: Output): void => {
       switch (output.kind) {
         case 'send':
-          outbox.write(output.line.encode());
+          // A line for this client alone leaves at the end of the turn; broadcasts wait for the flush.
+          outbox.write(output.line.encode(), true);
           break;
         case 'broadcast':
           outbox.write(output.batch.encode());
