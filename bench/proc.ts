@@ -5,7 +5,9 @@
 // /proc (Linux): CPU time as utime+stime of /proc/<pid>/stat, write syscalls as syscw of
 // /proc/<pid>/io, memory as VmRSS of /proc/<pid>/status, open files from /proc/self/limits.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const children = new Set<ChildProcess>();
 
@@ -76,51 +78,81 @@ export interface ServerProcess {
 }
 
 const STDERR_TAIL_LINES = 20;
+const STDERR_TAIL_BYTES = 8192;
+/** How often the server's log is read while waiting for `listening on`. */
+const LOG_POLL_MS = 20;
 
 /**
  * Starts a server process and resolves once it prints `listening on <host>:<port>` on stderr.
  * Rejects if it exits first or says nothing of the kind within `timeoutMs`.
+ *
+ * The server's stderr goes to a file, not a pipe: Node writes to a pipe synchronously, so a
+ * harness busy elsewhere (on a machine whose cores the load already takes) would stall the
+ * server whenever the pipe filled, and measure its own slowness. A file never pushes back.
  */
 export function startServer(command: string, args: readonly string[], timeoutMs: number): Promise<ServerProcess> {
-  const child = track(spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
-  const tail: string[] = [];
-  let partial = '';
+  const dir = mkdtempSync(join(tmpdir(), 'rxchat-bench-server-'));
+  const logPath = join(dir, 'stderr.log');
+  const logFd = openSync(logPath, 'w+');
+  const child = track(spawn(command, args, { stdio: ['ignore', 'ignore', logFd] }));
+  /** The log's last lines, read from the file. */
+  const readTail = (): string[] => {
+    const bytes = Buffer.alloc(STDERR_TAIL_BYTES);
+    const from = Math.max(0, fstatSync(logFd).size - STDERR_TAIL_BYTES);
+    const n = readSync(logFd, bytes, 0, STDERR_TAIL_BYTES, from);
+    return bytes.toString('utf8', 0, n).split('\n').filter((line) => line !== '').slice(-STDERR_TAIL_LINES);
+  };
+  // When the process is gone, keep its last lines and delete the file.
+  let finalTail: string[] | undefined;
+  const done = (): void => {
+    if (finalTail !== undefined) return;
+    finalTail = readTail();
+    closeSync(logFd);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  child.once('exit', done);
+  child.once('error', done); // never started: no 'exit' may follow
+  const tail = (): string[] => finalTail ?? readTail();
   return new Promise<ServerProcess>((resolve, reject) => {
-    let listening = false;
-    const fail = (reason: string): void => {
-      if (listening) return;
-      listening = true; // settled
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${reason}; its stderr ended with:\n  ${tail.join('\n  ')}`));
-    };
-    const timer = setTimeout(() => fail(`the server did not print "listening on" within ${timeoutMs} ms`), timeoutMs);
-    child.once('error', (err) => fail(`the server could not start: ${err.message}`));
-    child.once('exit', (code, signal) => fail(`the server exited (${signal ?? `code ${code}`}) before listening`));
-    // The server logs every connection: read stderr all along (a full pipe would stall it).
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
+    let settled = false;
+    let read = 0;
+    let partial = '';
+    const poll = setInterval(() => {
+      const bytes = Buffer.alloc(64 * 1024);
+      const n = readSync(logFd, bytes, 0, bytes.length, read);
+      read += n;
+      const lines = (partial + bytes.toString('utf8', 0, n)).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        tail.push(line);
-        if (tail.length > STDERR_TAIL_LINES) tail.shift();
-        const match = listening ? null : /^listening on (\S+):(\d+)$/.exec(line);
-        if (match === null || child.pid === undefined) continue;
-        listening = true;
+        const match = /^listening on (\S+):(\d+)$/.exec(line);
+        if (match === null || child.pid === undefined || settled) continue;
+        settled = true;
+        clearInterval(poll);
         clearTimeout(timer);
         resolve({
           pid: child.pid,
           host: match[1]!.replace(/^\[|\]$/g, ''),
           port: Number(match[2]),
-          stderrTail: () => tail,
+          stderrTail: tail,
           stop: (graceMs) => {
             child.kill('SIGTERM');
             return waitForExit(child, graceMs);
           },
         });
       }
-    });
+    }, LOG_POLL_MS);
+    const fail = (reason: string): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      clearTimeout(timer);
+      const lines = tail();
+      child.kill('SIGKILL');
+      reject(new Error(`${reason}; its stderr ended with:\n  ${lines.join('\n  ')}`));
+    };
+    const timer = setTimeout(() => fail(`the server did not print "listening on" within ${timeoutMs} ms`), timeoutMs);
+    child.once('error', (err) => fail(`the server could not start: ${err.message}`));
+    child.once('exit', (code, signal) => fail(`the server exited (${signal ?? `code ${code}`}) before listening`));
   });
 }
 
