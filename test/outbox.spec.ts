@@ -3,7 +3,7 @@
 // Sockets and timing are fakes: the clock moves only when a fake write says it took time.
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { BUSY_GAP_MS, MAX_GAP_MS, createOutboxes, gapAfter, type FlushTiming } from '../src/drivers/outbox.ts';
+import { MAX_GAP_MS, createOutboxes, gapAfter, type FlushTiming } from '../src/drivers/outbox.ts';
 
 /** A socket that records what it is given; each write costs `writeMs` of the fake clock. */
 class FakeSocket {
@@ -26,16 +26,9 @@ class FakeSocket {
 class FakeTiming implements FlushTiming {
   time = 0;
   isBusy = false;
-  /** Every request, in order: `soon`, or `later <ms>`. */
-  readonly requests: string[] = [];
-  #pending: { readonly label: string; readonly fn: () => void }[] = [];
+  #pending: (() => void)[] = [];
   soon(flush: () => void): void {
-    this.requests.push('soon');
-    this.#pending.push({ label: 'soon', fn: flush });
-  }
-  later(flush: () => void, ms: number): void {
-    this.requests.push(`later ${ms}`);
-    this.#pending.push({ label: 'later', fn: flush });
+    this.#pending.push(flush);
   }
   now(): number {
     return this.time;
@@ -43,12 +36,12 @@ class FakeTiming implements FlushTiming {
   busy(): boolean {
     return this.isBusy;
   }
-  /** Runs the first pending callback (the first of that kind, if given). */
-  run(kind?: 'soon' | 'later'): void {
-    const i = this.#pending.findIndex((p) => kind === undefined || p.label === kind);
-    expect(i, `a ${kind ?? 'callback'} was scheduled`).toBeGreaterThanOrEqual(0);
-    const [pending] = this.#pending.splice(i, 1);
-    pending?.fn();
+  /** Ends the turn: runs what was scheduled for its end (not what that schedules in turn). */
+  run(): void {
+    const due = this.#pending;
+    expect(due.length, 'something was scheduled').toBeGreaterThan(0);
+    this.#pending = [];
+    for (const fn of due) fn();
   }
   get scheduled(): number {
     return this.#pending.length;
@@ -72,7 +65,7 @@ describe('outbox', () => {
     outB.write(bytes('only\n'));
     outA.write(bytes('two\n'));
     expect(a.writes).toEqual([]);
-    expect(timing.requests).toEqual(['soon']);
+    expect(timing.scheduled).toBe(1);
     timing.run();
     expect(a.writes).toEqual(['one\ntwo\n']);
     expect(b.writes).toEqual(['only\n']);
@@ -87,22 +80,57 @@ describe('outbox', () => {
     out.write(bytes('a\n'));
     timing.run();
     out.write(bytes('b\n'));
-    expect(timing.requests).toEqual(['soon', 'soon']);
+    outboxes.noteInput();
+    timing.run();
+    expect(socket.writes).toEqual(['a\n', 'b\n']);
   });
 
-  it('should space flushes out while busy: as long as the last flush took, at least 10 ms, counted from its end', () => {
+  it('should, while busy, wait turn by turn while input keeps coming, up to as long as the last flush took', () => {
     const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
     const sockets = [new FakeSocket(timing, 15), new FakeSocket(timing, 15)];
     const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1024, NEVER));
     timing.isBusy = true;
     for (const out of outs) out.write(bytes('x\n'));
-    timing.run(); // the flush takes 30 ms: the next may start 30 ms after it ended
-    timing.time += 12;
+    timing.run(); // the flush takes 30 ms (t = 0..30): the next may wait until t = 60
     outs[0]?.write(bytes('y\n'));
-    expect(timing.requests).toEqual(['soon', 'later 18']);
-    timing.run();
-    expect(sockets[0]?.writes).toEqual(['x\n', 'y\n']);
+    for (const t of [35, 45, 59]) {
+      outboxes.noteInput(); // this turn brought input: wait for the next
+      timing.run();
+      expect(sockets[0]?.writes, `still gathering at t = ${t}`).toEqual(['x\n']);
+      timing.time = t;
+      outs[0]?.write(bytes(`at ${t}\n`));
+    }
+    timing.time = 60;
+    outboxes.noteInput();
+    timing.run(); // the gap is over: flush, input or not
+    expect(sockets[0]?.writes).toEqual(['x\n', 'y\nat 35\nat 45\nat 59\n']);
+    expect(timing.scheduled).toBe(0);
+  });
+
+  it('should, while busy, flush at the end of the first turn that brought no input', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const socket = new FakeSocket(timing, 40);
+    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
+    timing.isBusy = true;
+    out.write(bytes('x\n'));
+    timing.run(); // 40 ms: the next may wait until t = 80
+    out.write(bytes('echo\n'));
+    outboxes.noteInput();
+    timing.run(); // input this turn: wait
+    expect(socket.writes).toEqual(['x\n']);
+    timing.run(); // nothing came in: nothing to wait for
+    expect(socket.writes).toEqual(['x\n', 'echo\n']);
+    expect(timing.time).toBe(80); // (the clock moved only by the writes)
+  });
+
+  it('should bound the gap between flushes', () => {
+    expect(gapAfter(0.2, false)).toBe(0);
+    expect(gapAfter(80, false)).toBe(0);
+    expect(gapAfter(0.2, true)).toBe(0.2);
+    expect(gapAfter(20, true)).toBe(20);
+    expect(gapAfter(500, true)).toBe(MAX_GAP_MS);
   });
 
   it("should write a client's own line at the end of the turn while broadcasts wait for the spaced-out flush", () => {
@@ -116,17 +144,17 @@ describe('outbox', () => {
     const outNewcomer = outboxes.open(newcomer.asSocket(), 1024, NEVER);
     timing.isBusy = true;
     outMember.write(bytes('warm-up\n'));
-    timing.run(); // 10 ms: the next flush waits 10 ms
+    timing.run(); // 10 ms: the next flush may wait 10 ms for more
     outMember.write(bytes('(Ann) hi\n'));
     outOther.write(bytes('(Ann) hi\n'));
     outNewcomer.write(bytes('Username?\n'), true);
     outMember.write(bytes('*** Users online (2): Ann, Bob\n'), true);
-    expect(timing.requests).toEqual(['soon', 'later 10', 'soon']);
-    timing.run('soon');
+    outboxes.noteInput();
+    timing.run(); // the end of the turn: own lines go, broadcasts wait (input is still coming)
     expect(newcomer.writes).toEqual(['Username?\n']);
     expect(member.writes).toEqual(['warm-up\n', '(Ann) hi\n*** Users online (2): Ann, Bob\n']);
     expect(other.writes).toEqual([]);
-    timing.run('later');
+    timing.run(); // a quiet turn: the flush
     expect(other.writes).toEqual(['(Ann) hi\n']);
     expect(member.writes).toHaveLength(2);
     expect(newcomer.writes).toHaveLength(1);
@@ -138,30 +166,9 @@ describe('outbox', () => {
     const outboxes = createOutboxes(timing);
     const socket = new FakeSocket(timing);
     outboxes.open(socket.asSocket(), 1024, NEVER).write(bytes('Username?\n'), true);
-    expect(timing.requests).toEqual(['soon']);
+    expect(timing.scheduled).toBe(1);
     timing.run();
     expect(socket.writes).toEqual(['Username?\n']);
-  });
-
-  it('should flush at once when the gap after the last flush has passed', () => {
-    const timing = new FakeTiming();
-    const outboxes = createOutboxes(timing);
-    const socket = new FakeSocket(timing, 5);
-    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
-    timing.isBusy = true;
-    out.write(bytes('x\n'));
-    timing.run();
-    timing.time += BUSY_GAP_MS;
-    out.write(bytes('y\n'));
-    expect(timing.requests).toEqual(['soon', 'soon']);
-  });
-
-  it('should bound the gap between flushes', () => {
-    expect(gapAfter(0.2, false)).toBe(0);
-    expect(gapAfter(80, false)).toBe(0);
-    expect(gapAfter(0.2, true)).toBe(BUSY_GAP_MS);
-    expect(gapAfter(20, true)).toBe(20);
-    expect(gapAfter(500, true)).toBe(MAX_GAP_MS);
   });
 
   it('should run scheduled work at the start of the next flush, and write what it wrote in that flush', () => {
@@ -180,7 +187,7 @@ describe('outbox', () => {
       });
     });
     out.write(bytes('queued before\n'));
-    expect(timing.requests).toEqual(['soon']);
+    expect(timing.scheduled).toBe(1);
     expect(order).toEqual([]);
     timing.run();
     expect(order).toEqual(['first action', 'second action']);

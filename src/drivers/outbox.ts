@@ -8,11 +8,14 @@
 //
 // When flushes run adapts to load. An idle server flushes at the end of the turn (setImmediate),
 // so a line leaves at once. While the event loop is saturated (over 90% utilised in the last
-// 50 ms) the next flush starts no sooner than `gapAfter` the end of the last one: as long as that
-// flush took, at least 10 ms, at most 100 ms. So a busy server writes at most about half of its
-// time however many sockets it has, and one write carries many turns' lines. In a 5,000-client
-// join storm a flush is 5,000 writes (~45 ms) and each turn carries one or two joins: flushing
-// every turn would spend nearly all the time writing, one join per write.
+// 50 ms) flushes are spaced out: the next one waits, turn by turn, while input keeps arriving
+// (`noteInput`), up to `gapAfter` the end of the last flush: as long as that flush took, at most
+// 100 ms. So a busy server writes at most about half of its time however many sockets it has,
+// and one write carries many turns' lines. In a 5,000-client join storm a flush is 5,000 writes
+// (~45 ms) and each turn carries one or two joins: flushing every turn would spend nearly all the
+// time writing, one join per write. The wait is work-conserving: the first turn that brings no
+// input ends it, so clients that wait for their own echo before they say more (a closed loop)
+// never wait on a timer while the server sits idle.
 //
 // Only broadcast lines wait for a spaced-out flush. A line for one client alone (the prompt, the
 // welcome, a reply) is written with `soon`, and its socket is written at the end of the turn:
@@ -47,27 +50,27 @@ export interface Outboxes {
   open(socket: Socket, budgetBytes: number, onOverBudget: (unsentBytes: number) => void): Outbox;
   /** Runs work at the start of the next flush (after `delay` ms, if given), before any socket is written. */
   readonly scheduler: SchedulerLike;
+  /** Tells that input arrived (a chunk read, a connection accepted): a spaced-out flush waits for more. */
+  noteInput(): void;
 }
 
-/** When to flush: `soon` at the end of this turn, `later` after `ms`. */
+/** When to flush: `soon` at the end of this turn. */
 export interface FlushTiming {
   soon(flush: () => void): void;
-  later(flush: () => void, ms: number): void;
   /** A monotonic clock in ms, to time each flush. */
   now(): number;
   /** Called after each flush; true while the server is busy enough to batch across turns. */
   busy(): boolean;
 }
 
-/** The least gap between flushes while the server is busy, the most ever, and how busy is busy. */
-export const BUSY_GAP_MS = 10;
+/** The longest gap between flushes, and how busy is busy. */
 export const MAX_GAP_MS = 100;
 const BUSY_UTILISATION = 0.9;
 const SAMPLE_MS = 50;
 
-/** How long after a flush that took `flushMs` the next one may start. */
+/** How long after a flush that took `flushMs` the next one may wait for more input. */
 export function gapAfter(flushMs: number, busy: boolean): number {
-  return busy ? Math.min(MAX_GAP_MS, Math.max(BUSY_GAP_MS, flushMs)) : 0;
+  return busy ? Math.min(MAX_GAP_MS, flushMs) : 0;
 }
 
 /** Real timing: setImmediate when idle, a timer while the event loop is saturated. */
@@ -76,7 +79,6 @@ export function adaptiveTiming(): FlushTiming {
   let busy = false;
   return {
     soon: (flush) => void setImmediate(flush),
-    later: (flush, ms) => void setTimeout(flush, ms),
     now: () => performance.now(),
     busy() {
       const now = performance.eventLoopUtilization();
@@ -98,8 +100,10 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   let dirty: SocketOutbox[] = [];
   let beforeFlush: Runnable[] = [];
   let scheduled = false;
-  // Whether the flush that is scheduled waits for a gap (timing.later) rather than the turn's end.
+  // Whether the flush that is scheduled is spaced out (`gather`) rather than at the turn's end.
   let spaced = false;
+  // Input events since `gather` last looked.
+  let inputs = 0;
   // The earliest time (timing.now()) the next flush may start.
   let notBefore = 0;
   // Sockets to write at the end of this turn, ahead of a spaced-out flush.
@@ -139,10 +143,18 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
-    const wait = notBefore - timing.now();
-    spaced = wait >= 1;
-    if (spaced) timing.later(flushAll, wait);
-    else timing.soon(flushAll);
+    spaced = notBefore - timing.now() >= 1;
+    timing.soon(spaced ? gather : flushAll);
+  };
+  // A spaced-out flush: at the end of each turn, flush if that turn brought no input or the gap
+  // is over; otherwise look again at the end of the next turn.
+  const gather = (): void => {
+    if (inputs === 0 || timing.now() >= notBefore) {
+      flushAll();
+    } else {
+      inputs = 0;
+      timing.soon(gather);
+    }
   };
   const enqueue = (action: Runnable): void => {
     beforeFlush.push(action);
@@ -227,7 +239,11 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     }
   }
 
-  return { open: (socket, budgetBytes, onOverBudget) => new SocketOutbox(socket, budgetBytes, onOverBudget), scheduler };
+  return {
+    open: (socket, budgetBytes, onOverBudget) => new SocketOutbox(socket, budgetBytes, onOverBudget),
+    scheduler,
+    noteInput: () => void inputs++,
+  };
 }
 
 interface Runnable {

@@ -95,6 +95,9 @@ export function listenTcp(
       tooSlow$.next();
     });
 
+    // Input arriving tells a spaced-out flush that more is coming (outbox.ts).
+    outboxes.noteInput();
+    socket.on('data', outboxes.noteInput);
     const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
     const perform = (output: Output): void => {
       switch (output.kind) {
