@@ -85,26 +85,26 @@ describe('outbox', () => {
     expect(socket.writes).toEqual(['a\n', 'b\n']);
   });
 
-  it('should, while busy, wait turn by turn while input keeps coming, up to as long as the last flush took', () => {
+  it('should, while busy, wait turn by turn while input keeps coming, up to twice as long as the last flush took', () => {
     const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
     const sockets = [new FakeSocket(timing, 15), new FakeSocket(timing, 15)];
     const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1024, NEVER));
     timing.isBusy = true;
     for (const out of outs) out.write(bytes('x\n'));
-    timing.run(); // the flush takes 30 ms (t = 0..30): the next may wait until t = 60
+    timing.run(); // the flush takes 30 ms (t = 0..30): the next may wait until t = 90
     outs[0]?.write(bytes('y\n'));
-    for (const t of [35, 45, 59]) {
+    for (const t of [35, 60, 89]) {
       outboxes.noteInput(); // this turn brought input: wait for the next
       timing.run();
       expect(sockets[0]?.writes, `still gathering at t = ${t}`).toEqual(['x\n']);
       timing.time = t;
       outs[0]?.write(bytes(`at ${t}\n`));
     }
-    timing.time = 60;
+    timing.time = 90;
     outboxes.noteInput();
     timing.run(); // the gap is over: flush, input or not
-    expect(sockets[0]?.writes).toEqual(['x\n', 'y\nat 35\nat 45\nat 59\n']);
+    expect(sockets[0]?.writes).toEqual(['x\n', 'y\nat 35\nat 60\nat 89\n']);
     expect(timing.scheduled).toBe(0);
   });
 
@@ -115,7 +115,7 @@ describe('outbox', () => {
     const out = outboxes.open(socket.asSocket(), 1024, NEVER);
     timing.isBusy = true;
     out.write(bytes('x\n'));
-    timing.run(); // 40 ms: the next may wait until t = 80
+    timing.run(); // 40 ms: the next may wait until t = 120
     out.write(bytes('echo\n'));
     outboxes.noteInput();
     timing.run(); // input this turn: wait
@@ -128,8 +128,8 @@ describe('outbox', () => {
   it('should bound the gap between flushes', () => {
     expect(gapAfter(0.2, false)).toBe(0);
     expect(gapAfter(80, false)).toBe(0);
-    expect(gapAfter(0.2, true)).toBe(0.2);
-    expect(gapAfter(20, true)).toBe(20);
+    expect(gapAfter(0.2, true)).toBe(0.4);
+    expect(gapAfter(20, true)).toBe(40);
     expect(gapAfter(500, true)).toBe(MAX_GAP_MS);
   });
 
@@ -144,7 +144,7 @@ describe('outbox', () => {
     const outNewcomer = outboxes.open(newcomer.asSocket(), 1024, NEVER);
     timing.isBusy = true;
     outMember.write(bytes('warm-up\n'));
-    timing.run(); // 10 ms: the next flush may wait 10 ms for more
+    timing.run(); // 10 ms: the next flush may wait 20 ms for more
     outMember.write(bytes('(Ann) hi\n'));
     outOther.write(bytes('(Ann) hi\n'));
     outNewcomer.write(bytes('Username?\n'), true);

@@ -9,8 +9,8 @@
 // When flushes run adapts to load. An idle server flushes at the end of the turn (setImmediate),
 // so a line leaves at once. While the event loop is saturated (over 90% utilised in the last
 // 50 ms) flushes are spaced out: the next one waits, turn by turn, while input keeps arriving
-// (`noteInput`), up to `gapAfter` the end of the last flush: as long as that flush took, at most
-// 100 ms. So a busy server writes at most about half of its time however many sockets it has,
+// (`noteInput`), up to `gapAfter` the end of the last flush: twice as long as that flush took, at
+// most 100 ms. So a busy server writes at most about a third of its time however many sockets it has,
 // and one write carries many turns' lines. In a 5,000-client join storm a flush is 5,000 writes
 // (~45 ms) and each turn carries one or two joins: flushing every turn would spend nearly all the
 // time writing, one join per write. The wait is work-conserving: the first turn that brings no
@@ -70,7 +70,7 @@ const SAMPLE_MS = 50;
 
 /** How long after a flush that took `flushMs` the next one may wait for more input. */
 export function gapAfter(flushMs: number, busy: boolean): number {
-  return busy ? Math.min(MAX_GAP_MS, flushMs) : 0;
+  return busy ? Math.min(MAX_GAP_MS, 2 * flushMs) : 0;
 }
 
 /** Real timing: setImmediate when idle, a timer while the event loop is saturated. */
