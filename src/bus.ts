@@ -5,7 +5,8 @@
 //
 // Two properties make the "one global order" of PROTOCOL.md hold:
 // 1. One reducer (the room) sees every intent, one at a time, and emits at most one event each;
-//    each event is routed completely (to every recipient) before the next one is decided.
+//    each event is routed before the next one is decided: to its connection's inbox at once, or
+//    into the batch being gathered, which keeps the order (see below for how batches stay in it).
 // 2. `observeOn(queueScheduler)` turns re-entrant publishing into queueing. An actor that
 //    publishes while an event is being fanned out (a session leaving because a write failed,
 //    say) does not interrupt that fan-out: its intent runs once everyone has the current event.
@@ -14,8 +15,9 @@
 //
 // Routing keeps the fan-out cheap. A line every member gets (chat, joins, leaves, renames) is
 // added to the batch being gathered (a WireBatch); the batch goes out to every member as one
-// shared object when the output scheduler runs (at the socket edge: just before the next flush,
-// see drivers/outbox.ts) or earlier if `sync` asks. A member's output is subscribed to the batches
+// shared object (a member who joined while it gathered gets its own copy of the lines after its
+// join) when the output scheduler runs (at the socket edge: at the start of the next flush, see
+// drivers/outbox.ts) or earlier if `sync` asks. A member's output is subscribed to the batches
 // directly (server.ts): no reducer step, no allocation, one call per batch, however many lines.
 // Only events that concern one connection (its welcome, a reply, a whisper, a refused name,
 // shutdown) go to its inbox and through its reducer.

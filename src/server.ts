@@ -64,8 +64,9 @@ export interface ServerSources {
   /** Where time comes from (timers, flood control); virtual in marble tests. */
   readonly scheduler?: SchedulerLike;
   /**
-   * When gathered broadcast lines go out to the members (see bus.ts). The listener passes one that
-   * runs just before its next write; the default sends them once the bus has nothing left to decide.
+   * When gathered broadcast lines go out to the members (see bus.ts). bin/chat-server.ts passes the
+   * listener's, which runs at the start of its next flush; the default sends them once the bus has
+   * nothing left to decide.
    */
   readonly outputScheduler?: SchedulerLike;
 }

@@ -212,7 +212,7 @@ describe('slow consumer', () => {
     const text = (i: number): string => `${String(i).padStart(6, '0')} ${'x'.repeat(3993)}`; // 4000 bytes
     // Small batches in lockstep: Tal and Obs read each batch before the next is sent, so only
     // Slow falls behind. (A burst bigger than a reader's free kernel buffer plus the 64 KiB
-    // budget would get a reader cut too: the budget is checked at each write.)
+    // budget would get a reader cut too: the budget limits what the kernel did not take.)
     const batch = 8;
     const maxLines = 12_000; // 48 MB: far more than the kernel's buffers can hold
     const heard = new Map<LineClient, string[]>([
@@ -249,6 +249,29 @@ describe('slow consumer', () => {
     expect(slowChat.length).toBeLessThan(sent);
     expectSameLines(slowChat, expected.slice(0, slowChat.length), slow.label);
     await server.waitForLog(new RegExp(`^#${slowId} disconnected`));
+  });
+});
+
+describe('a burst bigger than the output budget', () => {
+  /**
+   * The budget limits what a client leaves unread, not what the room says at once: 48 lines of
+   * 4000 bytes in one write (192 KB, three times the 64 KiB budget) reach a client that reads,
+   * and nobody is cut off.
+   */
+  it('should reach every client that reads, and cut off nobody', async () => {
+    const server = await start({ rate: 0, sendqBytes: 64 * 1024 });
+    const tal = await joinAs(server.port, 'Tal');
+    const obs = await joinAs(server.port, 'Obs');
+    await tal.expectLines(['*** Obs joined the chat']);
+    const text = (i: number): string => `${String(i).padStart(6, '0')} ${'y'.repeat(3993)}`;
+    const count = 48;
+    await tal.sendRaw(Array.from({ length: count }, (_, i) => `${text(i)}\n`).join(''));
+    await tal.send('after the burst');
+    const expected = Array.from({ length: count }, (_, i) => `(Tal) ${text(i)}`);
+    for (const client of [tal, obs]) {
+      expectSameLines(await readUntil(client, '(Tal) after the burst', count + 1), expected, client.label);
+    }
+    expect(server.logs.filter((line) => line.includes('too slow'))).toEqual([]);
   });
 });
 

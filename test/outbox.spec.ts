@@ -3,19 +3,30 @@
 // Sockets and timing are fakes: the clock moves only when a fake write says it took time.
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { SchedulerAction } from 'rxjs';
 import { MAX_GAP_MS, createOutboxes, gapAfter, type FlushTiming } from '../src/drivers/outbox.ts';
 
-/** A socket that records what it is given; each write costs `writeMs` of the fake clock. */
+/**
+ * A socket that records what it is given; each write costs `writeMs` of the fake clock. While
+ * `reading` is false its peer reads nothing, so what it is given stays unsent (`writableLength`).
+ */
 class FakeSocket {
   readonly writes: string[] = [];
   writableLength = 0;
   destroyed = false;
   writable = true;
+  reading = true;
   constructor(private readonly clock: FakeTiming, private readonly writeMs = 0) {}
   write(bytes: Buffer): boolean {
     this.writes.push(bytes.toString('utf8'));
+    if (!this.reading) this.writableLength += bytes.length;
     this.clock.time += this.writeMs;
     return true;
+  }
+  throwOnWrite(): void {
+    this.write = () => {
+      throw new Error('write failed');
+    };
   }
   asSocket(): Socket {
     return this as unknown as Socket;
@@ -180,7 +191,7 @@ describe('outbox', () => {
     outboxes.scheduler.schedule(() => {
       order.push('first action');
       out.write(bytes('from the action\n'));
-      // Work scheduled by work runs in the same flush, before the writes.
+      // Work scheduled by work runs at the next flush, which is asked for.
       outboxes.scheduler.schedule(() => {
         order.push('second action');
         out.write(bytes('from the second\n'));
@@ -190,9 +201,70 @@ describe('outbox', () => {
     expect(timing.scheduled).toBe(1);
     expect(order).toEqual([]);
     timing.run();
+    expect(order).toEqual(['first action']);
+    expect(socket.writes).toEqual(['queued before\nfrom the action\n']);
+    timing.run();
     expect(order).toEqual(['first action', 'second action']);
-    expect(socket.writes).toEqual(['queued before\nfrom the action\nfrom the second\n']);
+    expect(socket.writes).toEqual(['queued before\nfrom the action\n', 'from the second\n']);
     expect(timing.scheduled).toBe(0);
+  });
+
+  it('should run work once however often it is rescheduled before its flush, with its latest state', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const seen: string[] = [];
+    const action = outboxes.scheduler.schedule((state) => seen.push(state ?? '?'), 0, 'first');
+    (action as SchedulerAction<string>).schedule('second');
+    (action as SchedulerAction<string>).schedule('third');
+    timing.run();
+    expect(seen).toEqual(['third']);
+    expect(timing.scheduled).toBe(0);
+  });
+
+  it('should run work that reschedules itself once per flush, never in a loop within one', () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    let runs = 0;
+    outboxes.scheduler.schedule(function (this: SchedulerAction<undefined>) {
+      runs++;
+      if (runs < 100) this.schedule();
+    });
+    timing.run();
+    expect(runs).toBe(1);
+    timing.run();
+    expect(runs).toBe(2);
+  });
+
+  it('should run delayed work at the first flush after its delay, and not at all once cancelled', async () => {
+    const timing = new FakeTiming();
+    const outboxes = createOutboxes(timing);
+    const seen: string[] = [];
+    outboxes.scheduler.schedule(() => seen.push('delayed'), 5);
+    outboxes.scheduler.schedule(() => seen.push('cancelled'), 5).unsubscribe();
+    expect(timing.scheduled).toBe(0); // nothing due yet
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(timing.scheduled).toBe(1);
+    timing.run();
+    expect(seen).toEqual(['delayed']);
+  });
+
+  it('should go on writing the other sockets, and flushing later, when one write throws', () => {
+    const timing = new FakeTiming();
+    const errors: unknown[] = [];
+    const outboxes = createOutboxes(timing, (err) => errors.push(err));
+    const broken = new FakeSocket(timing);
+    const fine = new FakeSocket(timing);
+    const outBroken = outboxes.open(broken.asSocket(), 1024, NEVER);
+    const outFine = outboxes.open(fine.asSocket(), 1024, NEVER);
+    broken.throwOnWrite();
+    outBroken.write(bytes('a\n'));
+    outFine.write(bytes('a\n'));
+    timing.run();
+    expect(errors).toEqual([new Error('write failed')]);
+    expect(fine.writes).toEqual(['a\n']);
+    outFine.write(bytes('b\n'));
+    timing.run();
+    expect(fine.writes).toEqual(['a\n', 'b\n']);
   });
 
   it('should skip cancelled work, and report work that throws without stopping the flush', () => {
@@ -223,32 +295,33 @@ describe('outbox', () => {
     expect(seen).toEqual([42]);
   });
 
-  it('should drop what is queued and tell once when a socket passes its budget, then take nothing more', () => {
+  it('should tell once when what a socket could not send passes its budget, then write nothing more', () => {
     const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
     const socket = new FakeSocket(timing);
+    socket.reading = false; // the kernel takes nothing more: every byte stays unsent
     const told: number[] = [];
     const out = outboxes.open(socket.asSocket(), 10, (unsent) => told.push(unsent));
-    out.write(bytes('12345\n')); // 6 bytes: within budget
-    socket.writableLength = 3; // Node still holds 3 unsent bytes from before
-    out.write(bytes('6789\n')); // 6 + 5 + 3 = 14 > 10
+    out.write(bytes('12345\n'));
+    timing.run(); // 6 unsent: within the budget
+    expect(told).toEqual([]);
+    out.write(bytes('6789\n'));
+    timing.run(); // 11 unsent > 10
+    expect(told).toEqual([11]);
     out.write(bytes('more\n'));
-    timing.run();
-    expect(told).toEqual([14]);
-    expect(socket.writes).toEqual([]);
+    expect(timing.scheduled).toBe(0);
+    expect(socket.writes).toEqual(['12345\n', '6789\n']);
   });
 
-  it('should count what Node holds unsent after a flush against the budget', () => {
+  it("should not count one flush's lines against the budget of a client that reads them", () => {
     const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
     const socket = new FakeSocket(timing);
-    const told: number[] = [];
-    const out = outboxes.open(socket.asSocket(), 10, (unsent) => told.push(unsent));
-    out.write(bytes('12345678\n'));
-    socket.writableLength = 9; // the peer reads nothing: all of it stays in Node's buffer
+    const out = outboxes.open(socket.asSocket(), 10, NEVER);
+    // A busy window's broadcast lines: 3 × 12 bytes, more than the budget, all taken at once.
+    for (const line of ['(ann) line 1', '(bob) line 2', '(cy) line 33']) out.write(bytes(`${line}\n`));
     timing.run();
-    out.write(bytes('ab\n')); // 9 unsent + 3 > 10
-    expect(told).toEqual([12]);
+    expect(socket.writes).toEqual(['(ann) line 1\n(bob) line 2\n(cy) line 33\n']);
   });
 
   it('should not write to a socket that was destroyed or discarded', () => {

@@ -10,8 +10,9 @@
 // so a line leaves at once. While the event loop is saturated (over 90% utilised in the last
 // 50 ms) flushes are spaced out: the next one waits, turn by turn, while input keeps arriving
 // (`noteInput`), up to `gapAfter` the end of the last flush: twice as long as that flush took, at
-// most 100 ms. So a busy server writes at most about a third of its time however many sockets it has,
-// and one write carries many turns' lines. In a 5,000-client join storm a flush is 5,000 writes
+// most 100 ms. While input keeps coming, a busy server thus spends no more than about a third of
+// its time in these flushes, however many sockets it has, and one write carries many turns'
+// lines. In a 5,000-client join storm a flush is 5,000 writes
 // (~45 ms) and each turn carries one or two joins: flushing every turn would spend nearly all the
 // time writing, one join per write. The wait is work-conserving: the first turn that brings no
 // input ends it, so clients that wait for their own echo before they say more (a closed loop)
@@ -21,13 +22,17 @@
 // welcome, a reply) is written with `soon`, and its socket is written at the end of the turn:
 // joining clients wait for exactly those lines, and a join storm would otherwise slow itself.
 //
-// The budget (`--sendq-bytes`) counts what is queued here plus what Node's socket holds unsent
-// (`writableLength`). Past it the outbox stops taking lines, drops what it queued, and reports
-// the socket as too slow exactly once. Memory per slow client stays within budget + one line.
+// The budget (`--sendq-bytes`) limits a socket's backlog: what Node still holds unsent after a
+// flush (`writableLength`) because the kernel would not take it. Past it the outbox stops taking
+// lines and reports the socket as too slow, exactly once. The lines gathered for the next flush
+// do not count: they are mostly the shared broadcast Buffers, and a busy window's lines, however
+// many, must not cut off a client that reads. Memory per slow client stays within the budget plus
+// one flush's lines.
 //
-// `scheduler` runs work at the start of the next flush, before anything is written. The bus
-// hands out its gathered broadcast lines on it (bus.ts), so the lines of one flush reach each
-// socket as one shared Buffer, handed over once per socket instead of once per line.
+// `scheduler` runs work at the start of the next flush, before the sockets are written (a
+// socket written early with `soon` is written before it). The bus hands out its gathered
+// broadcast lines on it (bus.ts), so the lines of one flush reach each socket as one shared
+// Buffer, handed over once per socket instead of once per line.
 import type { Socket } from 'node:net';
 import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 
@@ -48,7 +53,7 @@ export interface Outbox {
 export interface Outboxes {
   /** An outbox for one socket; `onOverBudget` is called once when it passes `budgetBytes`. */
   open(socket: Socket, budgetBytes: number, onOverBudget: (unsentBytes: number) => void): Outbox;
-  /** Runs work at the start of the next flush (after `delay` ms, if given), before any socket is written. */
+  /** Runs work at the start of the next flush (the first after `delay` ms, if given), before the sockets are written. */
   readonly scheduler: SchedulerLike;
   /** Tells that input arrived (a chunk read, a connection accepted): a spaced-out flush waits for more. */
   noteInput(): void;
@@ -94,7 +99,7 @@ export function adaptiveTiming(): FlushTiming {
 
 /**
  * One flush scheduler for every socket of a listener. `timing` is injectable for tests;
- * `onError` hears of a scheduled action that threw (the flush goes on).
+ * `onError` hears of anything that threw during a flush (the flush goes on).
  */
 export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: (err: unknown) => void = reportLater): Outboxes {
   let dirty: SocketOutbox[] = [];
@@ -102,26 +107,32 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   let scheduled = false;
   // Whether the flush that is scheduled is spaced out (`gather`) rather than at the turn's end.
   let spaced = false;
-  // Input events since `gather` last looked.
+  // Input events since the last flush, or since `gather` last looked.
   let inputs = 0;
   // The earliest time (timing.now()) the next flush may start.
   let notBefore = 0;
   // Sockets to write at the end of this turn, ahead of a spaced-out flush.
   let urgent: SocketOutbox[] = [];
 
+  // A socket or an action that throws is reported; the others are still written (or run).
   const flushUrgent = (): void => {
     const batch = urgent;
     urgent = [];
-    for (const outbox of batch) outbox.flushUrgent();
+    for (const outbox of batch) {
+      try {
+        outbox.flushUrgent();
+      } catch (err) {
+        onError(err);
+      }
+    }
   };
 
   const flushAll = (): void => {
-    // `scheduled` stays true until the end: what is written or scheduled meanwhile goes out in
-    // this flush, without asking for another.
+    // `scheduled` stays true until the end: what is written meanwhile goes out in this flush.
     const start = timing.now();
-    // Actions first: what they write goes out in this flush. One may schedule another (a batch
-    // handed out can make a client too slow, whose leave is then broadcast): run those too.
-    while (beforeFlush.length > 0) {
+    try {
+      // Actions first: what they write goes out in this flush. What they schedule (a batch handed
+      // out can make a client too slow, whose leave is then broadcast) runs at the next one.
       const actions = beforeFlush;
       beforeFlush = [];
       for (const action of actions) {
@@ -131,14 +142,23 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
           onError(err);
         }
       }
+      const batch = dirty;
+      dirty = [];
+      for (const outbox of batch) {
+        try {
+          outbox.flushQueued();
+        } catch (err) {
+          onError(err);
+        }
+      }
+    } finally {
+      const end = timing.now();
+      notBefore = end + gapAfter(end - start, timing.busy());
+      scheduled = false;
+      spaced = false;
+      inputs = 0;
+      if (dirty.length > 0 || beforeFlush.length > 0) schedule();
     }
-    const batch = dirty;
-    dirty = [];
-    for (const outbox of batch) outbox.flushQueued();
-    const end = timing.now();
-    notBefore = end + gapAfter(end - start, timing.busy());
-    scheduled = false;
-    if (dirty.length > 0 || beforeFlush.length > 0) schedule();
   };
   const schedule = (): void => {
     if (scheduled) return;
@@ -146,8 +166,8 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     spaced = notBefore - timing.now() >= 1;
     timing.soon(spaced ? gather : flushAll);
   };
-  // A spaced-out flush: at the end of each turn, flush if that turn brought no input or the gap
-  // is over; otherwise look again at the end of the next turn.
+  // A spaced-out flush: at the end of each turn, flush if no input came since the last look (or
+  // since the last flush) or the gap is over; otherwise look again at the end of the next turn.
   const gather = (): void => {
     if (inputs === 0 || timing.now() >= notBefore) {
       flushAll();
@@ -161,7 +181,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     schedule();
   };
   const scheduler: SchedulerLike = {
-    now: () => timing.now(),
+    now: () => Date.now(),
     schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
       return new FlushAction<T>(work, enqueue).schedule(state, delay);
     },
@@ -173,10 +193,6 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     #queued = false;
     #urgent = false;
     #over = false;
-    // What Node's socket still held unsent after the last flush. A write compares against this
-    // instead of asking the socket (a broadcast touches every outbox; the socket's stream state
-    // is kept out of that loop), and asks for the real figure only when the budget looks passed.
-    #unsentAtFlush = 0;
 
     constructor(
       private readonly socket: Socket,
@@ -188,16 +204,6 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       if (this.#over) return;
       this.#chunks.push(bytes);
       this.#bytes += bytes.length;
-      if (this.#bytes + this.#unsentAtFlush > this.budgetBytes) {
-        this.#unsentAtFlush = this.socket.writableLength;
-        const unsent = this.#bytes + this.#unsentAtFlush;
-        if (unsent > this.budgetBytes) {
-          this.#over = true;
-          this.discard();
-          this.onOverBudget(unsent);
-          return;
-        }
-      }
       if (!this.#queued) {
         this.#queued = true;
         dirty.push(this);
@@ -228,9 +234,14 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       const bytes = this.#bytes;
       this.#chunks = [];
       this.#bytes = 0;
-      if (this.socket.destroyed || !this.socket.writable) return;
+      if (this.#over || this.socket.destroyed || !this.socket.writable) return;
       this.socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
-      this.#unsentAtFlush = this.socket.writableLength;
+      // What the kernel did not take stays in Node's buffer: that backlog is what the budget limits.
+      const unsent = this.socket.writableLength;
+      if (unsent > this.budgetBytes) {
+        this.#over = true;
+        this.onOverBudget(unsent);
+      }
     }
 
     discard(): void {
@@ -250,10 +261,15 @@ interface Runnable {
   execute(): void;
 }
 
-/** Work to run at a flush: an RxJS SchedulerAction, so it can reschedule itself or be cancelled. */
+/**
+ * Work to run at a flush: an RxJS SchedulerAction. Rescheduling it while it waits changes its
+ * state (and, with a delay, when it is due) without running it twice; unsubscribing cancels it.
+ */
 class FlushAction<T> extends Subscription implements SchedulerAction<T>, Runnable {
   #state: T | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Due at the next flush (it may be in the flush's list more than once; it runs once). */
+  #due = false;
 
   constructor(
     private readonly work: (this: SchedulerAction<T>, state?: T) => void,
@@ -266,13 +282,26 @@ class FlushAction<T> extends Subscription implements SchedulerAction<T>, Runnabl
     if (this.closed) return this;
     this.#state = state;
     clearTimeout(this.#timer);
-    if (delay > 0) this.#timer = setTimeout(() => this.enqueue(this), delay);
-    else this.enqueue(this);
+    this.#timer = undefined;
+    if (delay > 0) {
+      this.#due = false;
+      this.#timer = setTimeout(() => this.#makeDue(), delay);
+    } else {
+      this.#makeDue();
+    }
     return this;
   }
 
   execute(): void {
-    if (!this.closed) this.work.call(this, this.#state);
+    if (this.closed || !this.#due) return;
+    this.#due = false;
+    this.work.call(this, this.#state);
+  }
+
+  #makeDue(): void {
+    if (this.#due) return;
+    this.#due = true;
+    this.enqueue(this);
   }
 }
 

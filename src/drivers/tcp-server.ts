@@ -4,13 +4,13 @@
 //
 // The handler is the pure side (server.ts `connect`): it never sees a socket, only an id, an
 // Observable of frames and one of "too slow" signals, and answers with an Observable of outputs
-// (write, log, pause, resume, abort) whose completion means close.
+// (a line, a broadcast batch, log, pause, resume, abort) whose completion means close.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import { SERVER_FULL } from '../protocol/messages.ts';
 import type { Connection, Output } from '../server.ts';
-import { createOutboxes, type Outboxes } from './outbox.ts';
+import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
 import { socketChunk$ } from './socket.ts';
 
 export interface TcpListenerOptions {
@@ -54,7 +54,7 @@ export function listenTcp(
   log: Log,
 ): Promise<TcpListener> {
   const sockets = new Set<Socket>();
-  const outboxes = options.outboxes ?? createOutboxes();
+  const outboxes = options.outboxes ?? createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
   let nextId = 1;
   // allowHalfOpen: when a client sends EOF we still flush what we owe it before ending.
   // noDelay: chat is interactive; a line should leave now, not after the next ACK.

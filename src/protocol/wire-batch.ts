@@ -19,9 +19,10 @@ export class WireBatch {
     return this.#lines;
   }
 
-  /** Adds a line at the end (only while the batch is gathering, before anyone has it). */
+  /** Adds a line at the end (the bus does so only while the batch is gathering, before anyone has it). */
   push(line: WireLine): void {
     this.#lines.push(line);
+    this.#bytes = undefined;
   }
 
   /** The lines from `index` on, as a batch of their own. */
