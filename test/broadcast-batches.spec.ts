@@ -48,6 +48,17 @@ function room(): { connect(id: number): Client; output: HeldScheduler } {
   };
 }
 
+/** Ann and Bob, both chatting, with every line so far handed out. */
+function annAndBob(): { ann: Client; bob: Client; output: HeldScheduler } {
+  const { connect, output } = room();
+  const ann = connect(1);
+  const bob = connect(2);
+  ann.input.next(L('Ann'));
+  bob.input.next(L('Bob'));
+  output.run();
+  return { ann, bob, output };
+}
+
 describe('broadcast batches', () => {
   it('should hand the lines said between two flushes to each member in one output', () => {
     const { connect, output } = room();
@@ -86,12 +97,7 @@ describe('broadcast batches', () => {
   });
 
   it('should deliver the gathered lines before a line for one member, so it never overtakes them', () => {
-    const { connect, output } = room();
-    const ann = connect(1);
-    const bob = connect(2);
-    ann.input.next(L('Ann'));
-    bob.input.next(L('Bob'));
-    output.run();
+    const { ann, bob, output } = annAndBob();
     ann.take();
     bob.take();
     ann.input.next(L('first'));
@@ -112,12 +118,7 @@ describe('broadcast batches', () => {
   });
 
   it('should hand a member who hangs up the lines said before it left (a half-closed client still reads)', () => {
-    const { connect, output } = room();
-    const ann = connect(1);
-    const bob = connect(2);
-    ann.input.next(L('Ann'));
-    bob.input.next(L('Bob'));
-    output.run();
+    const { ann, bob, output } = annAndBob();
     bob.take();
     ann.input.next(L('said before'));
     bob.input.complete(); // Bob's side ends (EOF)
