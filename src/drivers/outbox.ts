@@ -78,7 +78,7 @@ export function gapAfter(flushMs: number, busy: boolean): number {
   return busy ? Math.min(MAX_GAP_MS, 2 * flushMs) : 0;
 }
 
-/** Real timing: setImmediate when idle, a timer while the event loop is saturated. */
+/** Real timing: setImmediate for the end of the turn, the event loop's utilisation for `busy`. */
 export function adaptiveTiming(): FlushTiming {
   let last = performance.eventLoopUtilization();
   let busy = false;
@@ -115,16 +115,19 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   let urgent: SocketOutbox[] = [];
 
   // A socket or an action that throws is reported; the others are still written (or run).
-  const flushUrgent = (): void => {
-    const batch = urgent;
-    urgent = [];
-    for (const outbox of batch) {
+  const each = <T>(items: readonly T[], run: (item: T) => void): void => {
+    for (const item of items) {
       try {
-        outbox.flushUrgent();
+        run(item);
       } catch (err) {
         onError(err);
       }
     }
+  };
+  const flushUrgent = (): void => {
+    const batch = urgent;
+    urgent = [];
+    each(batch, writeUrgent);
   };
 
   const flushAll = (): void => {
@@ -135,22 +138,10 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       // out can make a client too slow, whose leave is then broadcast) runs at the next one.
       const actions = beforeFlush;
       beforeFlush = [];
-      for (const action of actions) {
-        try {
-          action.execute();
-        } catch (err) {
-          onError(err);
-        }
-      }
+      each(actions, execute);
       const batch = dirty;
       dirty = [];
-      for (const outbox of batch) {
-        try {
-          outbox.flushQueued();
-        } catch (err) {
-          onError(err);
-        }
-      }
+      each(batch, writeQueued);
     } finally {
       const end = timing.now();
       notBefore = end + gapAfter(end - start, timing.busy());
@@ -260,6 +251,11 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
 interface Runnable {
   execute(): void;
 }
+
+// The per-item steps of a flush, as shared functions (no closure per socket on the hot path).
+const execute = (action: Runnable): void => action.execute();
+const writeQueued = (outbox: { flushQueued(): void }): void => outbox.flushQueued();
+const writeUrgent = (outbox: { flushUrgent(): void }): void => outbox.flushUrgent();
 
 /**
  * Work to run at a flush: an RxJS SchedulerAction. Rescheduling it while it waits changes its
