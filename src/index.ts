@@ -1,27 +1,40 @@
-// rxchat: a multi-user TCP chat server and terminal client, built as actors on RxJS streams.
+// rxchat: a multi-user chat service on RxJS — one hub under the line protocol (TCP), the web page
+// (WebSocket) and IRC, on one node or a cluster sharing its log in Redis.
 //
 // # Layout
 // Everything outside `drivers/` and `bin/` is pure: no sockets, stdin, process or real clocks.
 //
-// Server
+// The chat (pure): one deterministic reducer over an ordered log
+// - core/intents.ts        what actors append to the log (claim, say, join, …) and the log entry
+// - core/events.ts         what the chat decided: events that carry data and name their audience
+// - core/state.ts          users, rooms (members, history), nodes; snapshot and restore
+// - core/decide.ts         THE chat: decide(state, entry) → deliveries, the same on every node
+// - core/names.ts          name validation and the case-insensitive key that makes names unique
+// - core/rooms.ts          room names: validation, key, #lobby
+// - core/text.ts           control-character stripping (ANSI escapes made inert)
+//
+// The hub: the log under the chat, and routing to this node's connections
+// - hub/log.ts             the ChatLog interface (append; items: entries, restores, undelivered)
+// - hub/memory-log.ts      the single node's log, in memory, on the trampoline
+// - hub/hub.ts             decides the log in order, renders once per protocol, routes to ports
+// - run.ts                 run(hub, drivers) → running server with shutdown (Cycle's run)
+// - server.ts              the server `npm start` runs: settings → log, hub and every front end
+//
+// The line protocol front end (TCP; the web page speaks it too)
 // - framing.ts             bytes → lines: bounded, CRLF, UTF-8 split across packets, "too long"
-// - protocol/messages.ts   every line the server sends (the only file with wire text)
-// - protocol/wire-line.ts  an outgoing line, encoded once however many clients receive it
-// - protocol/wire-batch.ts the broadcast lines of one flush, concatenated once for every member
-// - protocol/text.ts       control-character stripping (ANSI escapes made inert)
-// - protocol/names.ts      name validation and the case-insensitive key that makes names unique
-// - protocol/commands.ts   a chatting user's line → a typed command (/who, /msg, /nick, …)
-// - protocol/events.ts     the bus vocabulary: intents actors publish, events the room decides
-// - protocol/room.ts       the roster and the room reducer: decides every intent, in one order
-// - protocol/session.ts    THE connection state machine: (session, input) → (session, effects)
+// - line/messages.ts       every line of the line protocol (the only file with its wire text)
+// - line/render.ts         events → lines, once per event for every line connection
+// - line/commands.ts       a chatting user's line → a typed command (/who, /join, /msg, …)
+// - line/session.ts        THE connection state machine: (session, input) → (session, effects)
+// - line/front-end.ts      one actor per connection on the hub: scan(step), the port, the shell
+// - line/wire-line.ts      an outgoing line, encoded once however many clients receive it
 // - operators/pace.ts      flood control: a token bucket that delays, never drops or reorders
-// - bus.ts                 the Subject every actor publishes to, trampolined, fanned out to all
-// - server.ts              the pure main: runs each connection's actor with scan, carries out effects
+//
+// Process and I/O
 // - config.ts              defaults and the server's argv/env parser
 // - cli-args.ts            strict flag parsing shared by both command lines
-// - drivers/tcp-server.ts  the listener: sockets, connection cap, output budget, pause/resume
-// - drivers/outbox.ts      per-socket output: one write per flush, flushes spaced out under load,
-//                          the scheduler broadcast batches go out on, the sendq budget
+// - drivers/tcp-server.ts  the TCP listener: sockets, connection cap, output budget, pause/resume
+// - drivers/outbox.ts      per-socket output: one write per flush, flushes spaced out under load, the sendq budget
 // - drivers/socket.ts      a socket's bytes as an Observable; safe writes
 // - bin/chat-server.ts     the `rxchat-server` command: settings, logging, signals, exit codes
 //
@@ -37,12 +50,21 @@
 // - drivers/tcp-client.ts  the client's socket
 // - drivers/terminal.ts    readline: prompt, printing above the input, Ctrl-C / Ctrl-D
 // - bin/chat-client.ts     the `rxchat` command
-export { createChatServer, type ChatServer, type Connection, type Output, type ServerConfig } from './server.ts';
-export { createBus, type Bus } from './bus.ts';
+export { decide, decideAll } from './core/decide.ts';
+export type { Audience, ChatEvent, Delivery, HistoryLine, Reply } from './core/events.ts';
+export type { ConnId, Intent, LogEntry, NodeId } from './core/intents.ts';
+export { ChatState, CHAT_DEFAULTS, type ChatConfig, type Snapshot } from './core/state.ts';
+export { checkName, nameKey } from './core/names.ts';
+export { checkRoom, roomKey, LOBBY } from './core/rooms.ts';
+export { createHub, type Hub, type Port, type Renderer } from './hub/hub.ts';
+export type { ChatLog, LogItem } from './hub/log.ts';
+export { createMemoryLog } from './hub/memory-log.ts';
+export { run, type Driver, type Listener, type Running } from './run.ts';
+export { startServer } from './server.ts';
+export { lineFrontEnd, type Connection, type FrontEnd, type Output } from './line/front-end.ts';
+export { renderLine } from './line/render.ts';
+export { step, initialSession, type Session, type SessionInput, type Effect } from './line/session.ts';
+export { parseCommand, type Command } from './line/commands.ts';
 export { splitLines, createLineDecoder, type Frame } from './framing.ts';
 export { pace } from './operators/pace.ts';
-export { step, initialSession, type Session, type SessionInput, type Effect } from './protocol/session.ts';
-export { applyIntent, Roster } from './protocol/room.ts';
-export { parseCommand, type Command } from './protocol/commands.ts';
-export { checkName, nameKey } from './protocol/names.ts';
 export { listenTcp, type TcpListener } from './drivers/tcp-server.ts';

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Server entry point: argv/env → settings, then wire the pure server to the TCP listener driver.
-// Process concerns only (arguments, logging to stderr, signals, exit codes); no chat logic here.
-import { Subject, config as rxjsConfig } from 'rxjs';
+// Server entry point: argv/env → settings, then start the server (server.ts: the hub and every
+// front end). Process concerns only (arguments, logging to stderr, signals, exit codes); no chat logic here.
+import { config as rxjsConfig } from 'rxjs';
 import { parseServerArgs } from '../config.ts';
-import { adaptiveTiming, createOutboxes } from '../drivers/outbox.ts';
-import { describeError, formatAddress, listenTcp } from '../drivers/tcp-server.ts';
-import { createChatServer } from '../server.ts';
+import { describeError, formatAddress } from '../drivers/tcp-server.ts';
+import type { Listener } from '../run.ts';
+import { startServer } from '../server.ts';
 
 // Log lines are gathered and written once per event-loop turn: stderr is synchronous when it is
 // a pipe or a file, and a join storm logs thousands of lines. Whatever is left is written at exit.
@@ -39,20 +39,15 @@ if (parsed.kind === 'error') {
 }
 
 const { settings } = parsed;
-const shutdown$ = new Subject<void>();
-// The sockets' output batching; the bus hands out its broadcast lines just before each flush.
-const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
-const server = createChatServer(
-  { maxLineBytes: settings.maxLineBytes, nameTimeoutMs: settings.nameTimeoutSeconds * 1000, rate: settings.rate, burst: settings.burst },
-  { shutdown$, outputScheduler: outboxes.scheduler },
-);
-
 try {
-  const listener = await listenTcp({ ...settings, outboxes }, server.connect, log);
-  log(`listening on ${formatAddress(listener.host, listener.port)}`);
+  const server = await startServer(settings, log);
+  for (const l of server.listeners) {
+    log(l.name === 'line protocol' ? `listening on ${formatAddress(l.host, l.port)}` : `${l.name} on ${describeListener(l)}`);
+  }
   log(
     `limits: line ${settings.maxLineBytes} B, name timeout ${settings.nameTimeoutSeconds} s, sendq ${settings.sendqBytes} B, ` +
-      `rate ${settings.rate === 0 ? 'off' : `${settings.rate}/s burst ${settings.burst}`}, max clients ${settings.maxClients}`,
+      `rate ${settings.rate === 0 ? 'off' : `${settings.rate}/s burst ${settings.burst}`}, max clients ${settings.maxClients}, ` +
+      `history ${settings.history} (replay ${settings.replay}), max rooms ${settings.maxRooms} (${settings.maxRoomsPerUser} per user)`,
   );
 
   // First signal: tell everyone, flush, close, exit 0 within the grace period. Second: exit now.
@@ -65,10 +60,9 @@ try {
     stopping = true;
     const graceMs = settings.shutdownGraceSeconds * 1000;
     const started = Date.now();
-    log(`${signal}: shutting down (${listener.connections()} connections, grace ${settings.shutdownGraceSeconds} s)`);
-    shutdown$.next();
+    log(`${signal}: shutting down (${server.connections()} connections, grace ${settings.shutdownGraceSeconds} s)`);
     // Cut stragglers a little before the deadline, so the exit itself is never late.
-    void listener.close(Math.max(0, graceMs - 250)).then(() => {
+    void server.shutdown(Math.max(0, graceMs - 250)).then(() => {
       log(`shut down in ${Date.now() - started} ms`);
       process.exit(0);
     });
@@ -77,7 +71,14 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (err) {
-  const e = err as NodeJS.ErrnoException;
-  log(`rxchat-server: cannot listen on ${formatAddress(settings.host, settings.port)}: ${e.code ?? e.message}`);
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = e.port === undefined ? formatAddress(settings.host, settings.port) : formatAddress(e.address ?? settings.host, e.port);
+  log(`rxchat-server: cannot listen on ${where}: ${e.code ?? e.message}`);
   process.exit(1);
+}
+
+/** `http://127.0.0.1:7780/` for the web page, `host:port` for the others. */
+function describeListener(l: Listener): string {
+  const address = formatAddress(l.host, l.port);
+  return l.name === 'web' ? `http://${address}/` : address;
 }

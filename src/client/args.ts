@@ -3,7 +3,7 @@
 // Strict `node:util` parseArgs: an unknown flag, a missing value or a stray argument is an error
 // (the CLI prints it on one line with a hint to use --help, and exits 2).
 import { parseFlags, stringFlag, wholeNumber, type ParsedArgs } from '../cli-args.ts';
-import { stripControls } from '../protocol/text.ts';
+import { stripControls } from '../core/text.ts';
 
 export interface ClientSettings {
   readonly host: string;

@@ -19,8 +19,8 @@
 // sanitised server lines. With `whoOnJoin` (the CLI sets it when the terminal is interactive) the
 // welcome is followed by one `/who`, whose reply fills in the users who were there before us and
 // is shown like any other notice. Piped sessions send nothing the user did not ask for.
-import { USERNAME_PROMPT, isExitCommand, isGoodbye } from '../protocol/messages.ts';
-import { isBlank } from '../protocol/text.ts';
+import { USERNAME_PROMPT, isExitCommand, isGoodbye } from '../line/messages.ts';
+import { isBlank } from '../core/text.ts';
 import { EMPTY_ROSTER, rosterEvent, updateRoster, type Roster } from './roster.ts';
 import { sanitize } from './sanitize.ts';
 import { styleOf, type PrintStyle } from './style.ts';

@@ -16,8 +16,8 @@
 // the candidates' common prefix in place of the word; when that prefix is shorter than the word
 // (two names differing in case inside what was typed: `bob` with `Bob` and `BOBBY`) readline
 // would drop typed letters, so only the candidates matching the word's exact case are offered.
-import { COMMANDS } from '../protocol/commands.ts';
-import { nameKey } from '../protocol/names.ts';
+import { COMMANDS } from '../line/commands.ts';
+import { nameKey } from '../core/names.ts';
 import type { Roster } from './roster.ts';
 
 /** What readline's `completer` returns: the candidates and the text before the cursor they replace. */

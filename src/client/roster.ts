@@ -15,7 +15,7 @@
 // character into the line the user is editing. The list is capped at MAX_ROSTER names, the
 // server's own connection cap, so a hostile server cannot make it grow without bound.
 // Every update returns the same object when nothing changed, so `distinctUntilChanged` works.
-import { checkName, nameKey } from '../protocol/names.ts';
+import { checkName, nameKey } from '../core/names.ts';
 
 /** At most this many names are kept (the server holds at most 10,000 connections). */
 export const MAX_ROSTER = 10_000;

@@ -8,7 +8,7 @@
 //   3. whatever control character is left, C0 but TAB, DEL and C1 (`stripControls`), so even a
 //      malformed sequence is inert: without its ESC it is plain visible text.
 import { stripVTControlCharacters } from 'node:util';
-import { stripControls } from '../protocol/text.ts';
+import { stripControls } from '../core/text.ts';
 
 /** ESC ] / ESC P / ESC X / ESC ^ / ESC _ (or their C1 forms) … up to BEL, ESC \ or ST. */
 const CONTROL_STRING = /(?:\u001B[\]PX^_]|[\u0090\u0098\u009D\u009E\u009F])[^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)/g;

@@ -8,8 +8,8 @@
 //   `* <name> <action>`            action
 //   `(<name>) <text>`              chat, or mention when someone else's text names me
 // The style is only a hint: paint.ts turns it into colour, or into nothing at all.
-import { USERNAME_PROMPT, isGoodbye } from '../protocol/messages.ts';
-import { nameKey } from '../protocol/names.ts';
+import { USERNAME_PROMPT, isGoodbye } from '../line/messages.ts';
+import { nameKey } from '../core/names.ts';
 
 /** How a printed line looks; the terminal driver may colour it (only if colour is on). */
 export type PrintStyle = 'chat' | 'mention' | 'private' | 'private-to-me' | 'action' | 'notice' | 'prompt';

@@ -8,8 +8,8 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
-import { SERVER_FULL } from '../protocol/messages.ts';
-import type { Connection, Output } from '../server.ts';
+import type { ConnId } from '../core/intents.ts';
+import type { Connection, Output } from '../line/front-end.ts';
 import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
 import { socketChunk$ } from './socket.ts';
 
@@ -17,14 +17,20 @@ export interface TcpListenerOptions {
   readonly host: string;
   readonly port: number;
   readonly maxLineBytes: number;
-  /** Connections held at once; the next one hears `*** Server full` and is closed. */
-  readonly maxClients: number;
+  /**
+   * Whether another connection may be held (the cap is counted across every front end); when not,
+   * the socket gets `full` (`*** Server full`, or IRC's ERROR) and is closed.
+   */
+  readonly admit: () => boolean;
+  /** The last words to a connection refused because the server is full. */
+  readonly full: Buffer;
+  /** A fresh connection id (the hub's `newConn`). */
+  readonly newId: () => ConnId;
   /** Unsent bytes (Node's socket buffer) a client may have before it is cut off as too slow. */
   readonly sendqBytes: number;
   /**
-   * The sockets' output batching. Pass the one whose `scheduler` the chat server sends broadcast
-   * batches on (createChatServer's `outputScheduler`), so each batch leaves in the flush it was
-   * gathered for; by default the listener makes its own.
+   * The sockets' output batching, shared by every listener of the process (one flush writes
+   * every socket); by default the listener makes its own.
    */
   readonly outboxes?: Outboxes;
 }
@@ -55,7 +61,6 @@ export function listenTcp(
 ): Promise<TcpListener> {
   const sockets = new Set<Socket>();
   const outboxes = options.outboxes ?? createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
-  let nextId = 1;
   // allowHalfOpen: when a client sends EOF we still flush what we owe it before ending.
   // noDelay: chat is interactive; a line should leave now, not after the next ACK.
   // keepAlive: a peer that vanished without a FIN or RST is found out eventually.
@@ -73,14 +78,14 @@ export function listenTcp(
 
   const refuse = (socket: Socket): void => {
     socket.on('error', () => {});
-    socket.write(SERVER_FULL.encode());
+    socket.write(options.full);
     endSocket(socket);
   };
 
   const accept = (socket: Socket): void => {
-    const id = nextId++;
+    const id = options.newId();
     sockets.add(socket);
-    log(`#${id} connected from ${formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}`);
+    log(`#${label(id)} connected from ${formatAddress(socket.remoteAddress ?? '?', socket.remotePort ?? 0)}`);
     let lastError = '';
     socket.on('error', (err: NodeJS.ErrnoException) => {
       lastError = err.code ?? err.message;
@@ -91,7 +96,7 @@ export function listenTcp(
     // which announces the departure and aborts the connection.
     const tooSlow$ = new Subject<void>();
     const outbox = outboxes.open(socket, options.sendqBytes, (unsent) => {
-      log(`#${id} too slow: ${unsent} bytes unsent (budget ${options.sendqBytes})`);
+      log(`#${label(id)} too slow: ${unsent} bytes unsent (budget ${options.sendqBytes})`);
       tooSlow$.next();
     });
 
@@ -103,13 +108,10 @@ export function listenTcp(
       switch (output.kind) {
         case 'send':
           // A line for this client alone leaves at the end of the turn; broadcasts wait for the flush.
-          outbox.write(output.line.encode(), true);
-          break;
-        case 'broadcast':
-          outbox.write(output.batch.encode());
+          outbox.write(output.line.encode(), output.soon);
           break;
         case 'log':
-          log(`#${id} ${output.message}`);
+          log(`#${label(id)} ${output.message}`);
           break;
         case 'pause':
           socket.pause();
@@ -129,7 +131,7 @@ export function listenTcp(
           perform(output);
         } catch (err) {
           // A fault while serving one connection closes that connection, nobody else's.
-          log(`#${id} closed after an internal error: ${describeError(err)}`);
+          log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
           socket.destroy();
         }
       },
@@ -138,20 +140,20 @@ export function listenTcp(
         endSocket(socket);
       },
       error: (err: unknown) => {
-        log(`#${id} closed after an internal error: ${describeError(err)}`);
+        log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
         socket.destroy();
       },
     });
     socket.once('close', () => {
       sockets.delete(socket);
       subscription.unsubscribe();
-      log(`#${id} disconnected${lastError === '' ? '' : ` (${lastError})`}`);
+      log(`#${label(id)} disconnected${lastError === '' ? '' : ` (${lastError})`}`);
     });
   };
 
   server.on('connection', (socket) => {
-    if (sockets.size >= options.maxClients) {
-      log(`refused a connection from ${socket.remoteAddress ?? '?'}: server full (${options.maxClients})`);
+    if (!options.admit()) {
+      log(`refused a connection from ${socket.remoteAddress ?? '?'}: server full`);
       refuse(socket);
       return;
     }
@@ -185,6 +187,12 @@ export function listenTcp(
       resolve({ host: address.address, port: address.port, connections: () => sockets.size, close });
     });
   });
+}
+
+/** A connection's name in log lines: its number on this node (`n1/5` is `#5`). */
+export function label(id: ConnId): string {
+  const slash = id.lastIndexOf('/');
+  return slash < 0 ? id : id.slice(slash + 1);
 }
 
 /** An error for a log line: its stack when it has one. */

@@ -1,7 +1,10 @@
-// Every line the server sends, as constants and tiny functions: the only file with wire text.
+// Every line of the line protocol the server sends, as constants and tiny functions: the only
+// place with the line protocol's wire text (render.ts puts events into these words; the client
+// reads them back with the parsers at the end of this file).
 //
 // The strings follow ../shared/PROTOCOL.md to the letter; tests compare against these functions
 // and, in the protocol-level specs, against the literal strings from the protocol table.
+import type { LeaveReason } from '../core/intents.ts';
 import { WireLine } from './wire-line.ts';
 
 /** Sent on accept, and again after every rejected name. */
@@ -19,9 +22,6 @@ export const welcome = (name: string): WireLine => new WireLine(`You are now con
 export const joinedNotice = (name: string): WireLine => new WireLine(`*** ${name} joined the chat`);
 export const chatLine = (name: string, text: string): WireLine => new WireLine(`(${name}) ${text}`);
 export const goodbye = (name: string): WireLine => new WireLine(`Goodbye ${name}!`);
-
-/** Why a chatting user left; only "too slow" is spelled out to the others. */
-export type LeaveReason = 'quit' | 'dropped' | 'too-slow' | 'shutdown';
 
 export const leftNotice = (name: string, reason: LeaveReason): WireLine =>
   new WireLine(reason === 'too-slow' ? `*** ${name} left the chat (too slow)` : `*** ${name} left the chat`);
@@ -43,6 +43,42 @@ export const unknownCommand = (command: string): WireLine => new WireLine(`*** U
 export const usage = (synopsis: string): WireLine => new WireLine(`*** Usage: ${synopsis}`);
 /** `/nick` to the name one already has (same letters, same case): nothing to announce. */
 export const alreadyNamed = (name: string): WireLine => new WireLine(`*** You are already known as ${name}`);
+
+// Rooms and history (PROTOCOL.md "Rooms", "History").
+const users = (n: number): string => (n === 1 ? '1 user' : `${n} users`);
+export const nowIn = (room: string, count: number): WireLine => new WireLine(`*** Now in ${room} (${users(count)})`);
+export const joinedRoom = (name: string, room: string): WireLine => new WireLine(`*** ${name} joined ${room}`);
+export const leftRoom = (name: string, room: string): WireLine => new WireLine(`*** ${name} left ${room}`);
+export const youLeft = (room: string): WireLine => new WireLine(`*** You left ${room}`);
+export const notInRoom = (room: string): WireLine => new WireLine(`*** You are not in ${room}`);
+export const NO_ROOM = new WireLine('*** You are in no room (try /join #lobby)');
+export const roomList = (rooms: readonly { readonly room: string; readonly users: number }[]): WireLine =>
+  new WireLine(`*** Rooms (${rooms.length}): ${rooms.map((r) => `${r.room} (${r.users})`).join(', ')}`);
+export const memberList = (room: string, names: readonly string[]): WireLine =>
+  new WireLine(`*** Users in ${room} (${names.length}): ${names.join(', ')}`);
+export const noSuchRoom = (room: string): WireLine => new WireLine(`*** No such room: ${room}`);
+export const noHistory = (room: string): WireLine => new WireLine(`*** No history in ${room}`);
+export const invalidRoom = (reason: string): WireLine => new WireLine(`*** Invalid room name: ${reason}`);
+export const tooManyRoomsForUser = (max: number): WireLine => new WireLine(`*** You are in too many rooms (max ${max})`);
+export const tooManyRooms = (max: number): WireLine => new WireLine(`*** Too many rooms (max ${max})`);
+/** A line of a room that is not the reader's current room: `[#rust] (Ann) hi`. */
+export const inRoom = (room: string, line: WireLine): WireLine => new WireLine(`[${room}] ${line.text}`);
+/** A history line: `[14:02] (Ann) hello`, the time in UTC as the room decided it. */
+export const stamped = (at: number, line: WireLine): WireLine => new WireLine(`[${hhmm(at)}] ${line.text}`);
+/** `HH:MM` of a time in ms since the epoch, UTC, 24-hour. */
+export function hhmm(at: number): string {
+  return new Date(at).toISOString().slice(11, 16);
+}
+/** Where a user is (IRC's WHOIS asked from the line protocol's side; not in PROTOCOL.md). */
+export const whereIs = (name: string, rooms: readonly string[]): WireLine =>
+  new WireLine(rooms.length === 0 ? `*** ${name} is in no room` : `*** ${name} is in ${rooms.join(', ')}`);
+
+// About the log under the chat (PROTOCOL.md "Clusters").
+/** A line that never reached the log: its sender is told, never left guessing. */
+export const notDelivered = (what: string): WireLine => new WireLine(`*** Not delivered: ${what}`);
+export const RESYNCED = new WireLine('*** The chat was restored after its log lost data: some lines may be missing');
+/** This server was declared gone by the cluster (it lost touch too long): its users must reconnect. */
+export const NODE_GONE = new WireLine('*** Server lost touch with the cluster: please reconnect');
 
 /** The /help text: one line per command, each prefixed `*** ` as the protocol asks. */
 export const helpLines = (commands: readonly { readonly synopsis: string; readonly does: string }[]): readonly WireLine[] => [

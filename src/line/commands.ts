@@ -1,17 +1,25 @@
 // The command parser: one line typed by a chatting user → one typed command. Pure, total, no throw.
 //
 // PROTOCOL.md "Commands": /who, /msg <to> <text>, /nick <new>, /me <action>, /help, /quit (and
-// `exit`); any other `/x` is unknown. Every malformed form has one answer:
+// `exit`); "Rooms": /join <room>, /part [<room>], /rooms, /who <room>, /history [<n>]; any other
+// `/x` is unknown. Every malformed form has one answer:
 // - command words are case-insensitive (`/WHO` is `/who`); arguments keep their case;
 // - runs of spaces or tabs between words are one separator; the text of /msg and /me keeps its
 //   inner spacing as typed, only the separator before it is dropped;
-// - a command missing what it needs (`/msg`, `/msg bob`, `/nick`, `/me`) is a `usage` answer;
-// - words after a command that takes none (`/who now`, `/help me`, `/quit bye`) are ignored.
+// - a command missing what it needs (`/msg`, `/msg bob`, `/nick`, `/me`, `/join`) or with a bad
+//   count (`/history x`, `/history 0`) is a `usage` answer;
+// - words after a command that takes none (`/rooms all`, `/help me`, `/quit bye`) are ignored;
+//   room names are checked by the session (core/rooms.ts), which answers a bad one.
 // A line not starting with `/` is chat, and `exit` (in any letter case, alone) is `/quit`, as in the lab.
 
 export type Command =
   | { readonly kind: 'say'; readonly text: string }
   | { readonly kind: 'who' }
+  | { readonly kind: 'members'; readonly room: string }
+  | { readonly kind: 'join'; readonly room: string }
+  | { readonly kind: 'part'; readonly room: string | null }
+  | { readonly kind: 'rooms' }
+  | { readonly kind: 'history'; readonly count: number | null }
   | { readonly kind: 'msg'; readonly to: string; readonly text: string }
   | { readonly kind: 'nick'; readonly name: string }
   | { readonly kind: 'me'; readonly action: string }
@@ -22,7 +30,11 @@ export type Command =
 
 /** Every command with its synopsis and a one-line description, in the order /help lists them. */
 export const COMMANDS: readonly { readonly name: string; readonly synopsis: string; readonly does: string }[] = [
-  { name: '/who', synopsis: '/who', does: 'list the users online' },
+  { name: '/who', synopsis: '/who [<room>]', does: 'list the users online, or in a room' },
+  { name: '/join', synopsis: '/join <room>', does: 'join a room (created if new) and talk there' },
+  { name: '/part', synopsis: '/part [<room>]', does: 'leave a room (default: the current one)' },
+  { name: '/rooms', synopsis: '/rooms', does: 'list the rooms and how many are in each' },
+  { name: '/history', synopsis: '/history [<n>]', does: "show the current room's last lines" },
   { name: '/msg', synopsis: '/msg <name> <text>', does: 'send a private message' },
   { name: '/nick', synopsis: '/nick <new name>', does: 'change your name' },
   { name: '/me', synopsis: '/me <action>', does: 'say what you are doing' },
@@ -47,8 +59,25 @@ export function parseCommand(line: string): Command {
   const [word, rest] = firstWord(trimmedStart);
   const args = rest.trimEnd();
   switch (word.toLowerCase()) {
-    case '/who':
-      return { kind: 'who' };
+    case '/who': {
+      const [room] = firstWord(args);
+      return room === '' ? { kind: 'who' } : { kind: 'members', room };
+    }
+    case '/join': {
+      const [room] = firstWord(args);
+      return room === '' ? { kind: 'usage', usage: synopsis('/join') } : { kind: 'join', room };
+    }
+    case '/part': {
+      const [room] = firstWord(args);
+      return { kind: 'part', room: room === '' ? null : room };
+    }
+    case '/rooms':
+      return { kind: 'rooms' };
+    case '/history': {
+      if (args === '') return { kind: 'history', count: null };
+      const [count] = firstWord(args);
+      return /^[1-9][0-9]{0,8}$/.test(count) ? { kind: 'history', count: Number(count) } : { kind: 'usage', usage: synopsis('/history') };
+    }
     case '/help':
       return { kind: 'help' };
     case '/quit':

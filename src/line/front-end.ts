@@ -1,0 +1,219 @@
+// The line protocol's front end: runs one actor per connection on the hub. No sockets here.
+//
+// For each connection a driver hands us (an id from the hub, an Observable of its frames and one
+// that fires if the client is too slow to read), `connect` returns an Observable of what to do
+// with it: write a line, log, pause or resume reading, abort. Completion means "close, after flushing".
+//
+//   open, frames ─pace─…, hangup ┐
+//   name timer (once)            ├─ownInputs (queue)─┐
+//   too slow (from the driver)   ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
+//   the hub's events that change the session ───────┘                    ▲
+//   every line the hub renders for this connection ──────────────────────┘ (port.deliver)
+//
+// `scan(step)` is the actor: a pure reducer over everything that changes this session. `carryOut`
+// is its thin shell: it publishes intents to the hub, turns `close` into completion and passes
+// `send`/`log`/`abort` on to the driver. The chat's lines skip the reducer: the hub renders each
+// event once for every line connection (render.ts) and the port hands the shared lines straight
+// to the output, in the order decided, interleaved with the actor's own lines as they happen.
+import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, queueScheduler, scan, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { ChatEvent, HubNotice } from '../core/events.ts';
+import type { ConnId } from '../core/intents.ts';
+import type { Frame } from '../framing.ts';
+import type { Hub, Port } from '../hub/hub.ts';
+import { pace } from '../operators/pace.ts';
+import { renderLine, type LineRendering } from './render.ts';
+import { initialSession, step, type Effect, type HubInput, type SessionConfig, type SessionInput, type Transition } from './session.ts';
+
+/** What a driver knows about a connection. */
+export interface Connection {
+  /** From `hub.newConn()`: unique across front ends and nodes. */
+  readonly id: ConnId;
+  /** The client's lines; completes when the client's side ends (EOF, reset, error). Never errors. */
+  readonly frame$: Observable<Frame>;
+  /** Fires when the client's unsent output passes its budget (the driver measures it). */
+  readonly tooSlow$?: Observable<unknown>;
+}
+
+/** Ask the driver to stop or restart reading a socket (flood control pushes back through TCP). */
+export type FlowControl = { readonly kind: 'pause' } | { readonly kind: 'resume' };
+
+/** A line to write; `soon` for lines that concern this client alone (written at the end of the turn). */
+export interface Send {
+  readonly kind: 'send';
+  readonly line: { readonly text: string; encode(): Buffer };
+  readonly soon: boolean;
+}
+
+/** What the driver is asked to do for a connection, in order. */
+export type Output = Send | Extract<Effect, { kind: 'log' } | { kind: 'abort' }> | FlowControl;
+
+export interface LineConfig extends SessionConfig {
+  /** How long a client may stay at `Username?`, in ms. */
+  readonly nameTimeoutMs: number;
+  /** Input lines per second, sustained; 0 turns flood control off. */
+  readonly rate: number;
+  /** Input lines accepted at once after a quiet spell. */
+  readonly burst: number;
+}
+
+/** A front end: how a driver's connection becomes a conversation on the hub. */
+export interface FrontEnd {
+  /** Runs one connection's actor. Subscribe once; completion means close the connection. */
+  connect(connection: Connection): Observable<Output>;
+}
+
+const OPEN: SessionInput = Object.freeze({ kind: 'open' });
+const HANGUP: SessionInput = Object.freeze({ kind: 'hangup' });
+const TIMEOUT: SessionInput = Object.freeze({ kind: 'timeout' });
+const TOO_SLOW: SessionInput = Object.freeze({ kind: 'too-slow' });
+const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
+const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
+
+/** The hub events the actor itself must see (the rest are only written). */
+function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is HubInput {
+  switch (event.kind) {
+    case 'welcome':
+    case 'name-taken':
+    case 'renamed':
+    case 'undelivered':
+      return event.conn === conn;
+    case 'node-closed':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The line protocol on `hub`; `scheduler` is where time comes from (virtual in marble tests). */
+export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerLike = asyncScheduler): FrontEnd {
+  function connect({ id, frame$, tooSlow$ = EMPTY }: Connection): Observable<Output> {
+    return new Observable<Output>((subscriber) => {
+      // Reading stops while flood control holds lines back or the session holds lines for a claim.
+      let paced = false;
+      let holding = false;
+      let paused = false;
+      const flow = (): void => {
+        if (paced || holding) {
+          if (!paused) subscriber.next(PAUSE);
+          paused = true;
+        } else if (paused) {
+          paused = false;
+          subscriber.next(RESUME);
+        }
+      };
+      const onHeld = (held: number): void => {
+        paced = held > 0;
+        flow();
+      };
+      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
+      const local$ = ownInputs(input$, tooSlow$, config.nameTimeoutMs, scheduler);
+
+      // The hub's events: every rendered line straight to the output, in the order decided; the
+      // few that change the session also to the actor (after their lines: `Username?` follows
+      // `*** Username Bob is taken`).
+      const inbox = new Subject<HubInput>();
+      const port: Port<LineRendering> = {
+        render: renderLine,
+        deliver(event, rendering, inCurrentRoom) {
+          const lines = inCurrentRoom || rendering.prefixed === null ? rendering.plain : rendering.prefixed;
+          const { soon } = rendering;
+          for (const line of lines) subscriber.next({ kind: 'send', line, soon });
+          if (concernsSession(event, id)) inbox.next(event);
+        },
+      };
+      const detach = hub.attach(id, port as Port);
+      const start: Transition = { session: initialSession(id), effects: [] };
+      const shell = carryOut(hub, (hold) => {
+        holding = hold;
+        flow();
+      });
+      return merge(inbox, local$)
+        .pipe(
+          scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
+          shell,
+          // However the actor ends (closed, unsubscribed, or a bug threw), the chat hears that it
+          // left. After a normal leave this is a no-op: the chat ignores a second leave.
+          finalize(() => {
+            detach();
+            hub.publish({ kind: 'leave', conn: id, reason: 'dropped' });
+          }),
+        )
+        .subscribe(subscriber);
+    });
+  }
+  return { connect };
+}
+
+/**
+ * A connection's own inputs: `open`, then its frames, then `hangup` when they end; a
+ * `timeout` when the name prompt's time is up; `too-slow` once if the driver says so.
+ *
+ * Each goes through the queueScheduler trampoline the memory log decides on, so a session's
+ * effects are all carried out before anything it published is decided. This is what
+ * `merge(concat(of(open), frame$, of(hangup)), timer(…), tooSlow$).pipe(observeOn(queueScheduler))`
+ * would do, written by hand: that chain holds ~7 KiB of subscriber objects per connection
+ * (measured), which thousands of idle connections pay for nothing.
+ */
+function ownInputs(
+  frame$: Observable<Frame>,
+  tooSlow$: Observable<unknown>,
+  nameTimeoutMs: number,
+  scheduler: SchedulerLike,
+): Observable<SessionInput> {
+  return new Observable<SessionInput>((subscriber) => {
+    // A closed subscriber ignores a delivery still queued when it was unsubscribed.
+    const deliver = (input: SessionInput): void => void queueScheduler.schedule(() => subscriber.next(input));
+    const hangup = (): void => deliver(HANGUP);
+    deliver(OPEN);
+    subscriber.add(scheduler.schedule(() => deliver(TIMEOUT), nameTimeoutMs));
+    // A failing input fails this connection (the driver logs it and cuts the socket), nobody else.
+    const fail = (err: unknown): void => void queueScheduler.schedule(() => subscriber.error(err));
+    subscriber.add(frame$.subscribe({ next: deliver, error: fail, complete: hangup }));
+    let slow = false;
+    subscriber.add(
+      tooSlow$.subscribe(() => {
+        if (slow) return;
+        slow = true;
+        deliver(TOO_SLOW);
+      }),
+    );
+  });
+}
+
+/** The shell: carries out each transition's effects in order. `close` and `abort` end the output. */
+function carryOut(hub: Hub, hold: (holding: boolean) => void): OperatorFunction<Transition, Output> {
+  return (transition$) =>
+    new Observable<Output>((subscriber) =>
+      transition$.subscribe({
+        next({ effects }) {
+          for (const effect of effects) {
+            if (subscriber.closed) return;
+            switch (effect.kind) {
+              case 'send':
+                subscriber.next({ kind: 'send', line: effect.line, soon: true });
+                break;
+              case 'log':
+                subscriber.next(effect);
+                break;
+              case 'publish':
+                hub.publish(effect.intent);
+                break;
+              case 'hold':
+              case 'release':
+                hold(effect.kind === 'hold');
+                break;
+              case 'abort':
+                subscriber.next(effect);
+                subscriber.complete();
+                break;
+              case 'close':
+                subscriber.complete();
+                break;
+            }
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
