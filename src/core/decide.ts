@@ -17,9 +17,15 @@ import type { ChatState, Room, User } from './state.ts';
 /**
  * Decides one log entry and calls `emit` with each delivery, in order, as soon as it is decided:
  * an audience (a room's members) is read off `state` as it is at that call, so a batch's later
- * intents (someone joining the room) cannot change who got an earlier line.
+ * intents (someone joining the room) cannot change who got an earlier line. `settled` hears of each
+ * intent once its deliveries are made (ignored ones too, but not those of an ignored entry).
  */
-export function decide(state: ChatState, entry: LogEntry, emit: (delivery: Delivery) => void): void {
+export function decide(
+  state: ChatState,
+  entry: LogEntry,
+  emit: (delivery: Delivery) => void,
+  settled?: (intent: Intent) => void,
+): void {
   const node = state.node(entry.node);
   if (node.gone || entry.seq <= node.seq) return;
   node.seq = entry.seq;
@@ -29,6 +35,9 @@ export function decide(state: ChatState, entry: LogEntry, emit: (delivery: Deliv
     decideIntent(state, entry, intent, out);
     for (const delivery of out) emit(delivery);
     out.length = 0;
+    // Whatever it was, this intent is decided and its deliveries made (a front end that keeps
+    // replies in command order waits for this).
+    settled?.(intent);
   }
 }
 

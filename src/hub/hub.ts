@@ -30,6 +30,12 @@ export interface Port<R = unknown> {
    * event is about the connection's current room (the line protocol prefixes the others).
    */
   deliver(event: ChatEvent | HubNotice, rendering: R, inCurrentRoom: boolean): void;
+  /**
+   * This connection's intent has been decided and its deliveries made (only for intents this node
+   * appended). A front end that must answer commands in order (IRC: PONG after a WHO's reply)
+   * holds its local answers until the intents before them are settled.
+   */
+  settled?(intent: Intent): void;
 }
 
 export interface Hub {
@@ -125,10 +131,15 @@ export function createHub(log: ChatLog, config?: ChatConfig): Hub {
     }
   };
 
+  const settle = (intent: Intent): void => {
+    if (!('conn' in intent)) return;
+    ports.get(intent.conn)?.settled?.(intent);
+  };
+
   const onItem = (item: LogItem): void => {
     switch (item.kind) {
       case 'entry':
-        decide(state, item.entry, route);
+        decide(state, item.entry, route, item.entry.node === node ? settle : undefined);
         return;
       case 'restore':
         state = item.snapshot === null ? new ChatState(config) : ChatState.restore(item.snapshot, config);
