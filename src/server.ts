@@ -28,8 +28,18 @@ export function newNodeId(): string {
   return `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** What an embedder or a test may set beyond the settings. */
+export interface ServerOptions {
+  /** Where time comes from (timers, flood control, the log's time). */
+  readonly scheduler?: SchedulerLike;
+  /** The name timeout in ms, beating `settings.nameTimeoutSeconds` (tests use short ones). */
+  readonly nameTimeoutMs?: number;
+}
+
 /** Starts the server the settings describe; rejects (with every listener closed) if one cannot listen. */
-export async function startServer(settings: ServerSettings, log: Log, scheduler: SchedulerLike = asyncScheduler): Promise<Running> {
+export async function startServer(settings: ServerSettings, log: Log, options: ServerOptions = {}): Promise<Running> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const nameTimeoutMs = options.nameTimeoutMs ?? settings.nameTimeoutSeconds * 1000;
   const chatLog: ChatLog = createMemoryLog(newNodeId(), scheduler);
   const hub = createHub(chatLog, chatConfig(settings));
   // One output batcher for every socket of the process: one flush writes them all.
@@ -37,7 +47,7 @@ export async function startServer(settings: ServerSettings, log: Log, scheduler:
   const admit = (): boolean => hub.connections() < settings.maxClients;
   const line = lineFrontEnd(
     hub,
-    { maxLineBytes: settings.maxLineBytes, nameTimeoutMs: settings.nameTimeoutSeconds * 1000, rate: settings.rate, burst: settings.burst },
+    { maxLineBytes: settings.maxLineBytes, nameTimeoutMs, rate: settings.rate, burst: settings.burst },
     scheduler,
   );
   const drivers: Driver[] = [

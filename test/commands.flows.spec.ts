@@ -175,18 +175,22 @@ describe('/me, /help, /quit and unknown commands', () => {
       const bob = hot('   -a-b', { a: L('Bob'), b: L('/HELP') });
       const alice = hot(' --a ', { a: L('alice') });
       expectObservable(connect(2, alice)).toBe(' u-w', { u: U, w: 'You are now connected, alice!' });
-      expectObservable(connect(1, bob)).toBe('uwa(12345678)', {
+      expectObservable(connect(1, bob)).toBe('uwa(ABCDEFGHIJKL)', {
         u: U,
         w: 'You are now connected, Bob!',
         a: '*** alice joined the chat',
-        1: '*** Commands:',
-        2: '*** /who                 list the users online',
-        3: '*** /msg <name> <text>   send a private message',
-        4: '*** /nick <new name>     change your name',
-        5: '*** /me <action>         say what you are doing',
-        6: '*** /help                show this list',
-        7: '*** /quit (or exit)      leave the chat',
-        8: '*** Anything else you type is said to everyone.',
+        A: '*** Commands:',
+        B: '*** /who [<room>]        list the users online, or in a room',
+        C: '*** /join <room>         join a room (created if new) and talk there',
+        D: '*** /part [<room>]       leave a room (default: the current one)',
+        E: '*** /rooms               list the rooms and how many are in each',
+        F: "*** /history [<n>]       show the current room's last lines",
+        G: '*** /msg <name> <text>   send a private message',
+        H: '*** /nick <new name>     change your name',
+        I: '*** /me <action>         say what you are doing',
+        J: '*** /help                show this list',
+        K: '*** /quit (or exit)      leave the chat',
+        L: '*** Anything else you type is said to everyone.',
       });
     });
   });

@@ -27,7 +27,11 @@ async function sayToAll(speaker: LineClient, name: string, text: string, all: re
 
 const HELP = [
   '*** Commands:',
-  '*** /who                 list the users online',
+  '*** /who [<room>]        list the users online, or in a room',
+  '*** /join <room>         join a room (created if new) and talk there',
+  '*** /part [<room>]       leave a room (default: the current one)',
+  '*** /rooms               list the rooms and how many are in each',
+  "*** /history [<n>]       show the current room's last lines",
   '*** /msg <name> <text>   send a private message',
   '*** /nick <new name>     change your name',
   '*** /me <action>         say what you are doing',

@@ -1,7 +1,7 @@
 // The command parser: every form, well- or malformed, has exactly one answer, and it never throws.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCommand, type Command } from '../src/protocol/commands.ts';
+import { parseCommand, type Command } from '../src/line/commands.ts';
 
 describe('parseCommand', () => {
   it.each<[string, Command]>([
@@ -16,7 +16,20 @@ describe('parseCommand', () => {
     ['/QUIT bye all', { kind: 'quit' }],
     ['/who', { kind: 'who' }],
     ['/WHO', { kind: 'who' }],
-    ['  /who  now', { kind: 'who' }],
+    ['  /who  now', { kind: 'members', room: 'now' }],
+    ['/who #Rust', { kind: 'members', room: '#Rust' }],
+    ['/join', { kind: 'usage', usage: '/join <room>' }],
+    ['/join rust', { kind: 'join', room: 'rust' }],
+    ['/JOIN  #rust  extra', { kind: 'join', room: '#rust' }],
+    ['/part', { kind: 'part', room: null }],
+    ['/part #rust', { kind: 'part', room: '#rust' }],
+    ['/rooms', { kind: 'rooms' }],
+    ['/rooms all', { kind: 'rooms' }],
+    ['/history', { kind: 'history', count: null }],
+    ['/history 5', { kind: 'history', count: 5 }],
+    ['/history 0', { kind: 'usage', usage: '/history [<n>]' }],
+    ['/history x', { kind: 'usage', usage: '/history [<n>]' }],
+    ['/history -3', { kind: 'usage', usage: '/history [<n>]' }],
     ['/help', { kind: 'help' }],
     ['/Help me', { kind: 'help' }],
     ['/msg bob hi', { kind: 'msg', to: 'bob', text: 'hi' }],
@@ -45,7 +58,7 @@ describe('parseCommand', () => {
 
 describe('parseCommand properties', () => {
   it('never throws, and answers every line with one of its kinds', () => {
-    const kinds = ['say', 'who', 'msg', 'nick', 'me', 'help', 'quit', 'usage', 'unknown'];
+    const kinds = ['say', 'who', 'members', 'join', 'part', 'rooms', 'history', 'msg', 'nick', 'me', 'help', 'quit', 'usage', 'unknown'];
     const line = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 40 }),
       fc.tuple(fc.constantFrom('/msg', '/nick', '/me', '/who', '/help', '/quit', '/x', '/MSG', 'exit'), fc.string({ maxLength: 20 })).map(([c, rest]) => c + rest),

@@ -16,6 +16,17 @@ const PROTOCOL_DEFAULTS: ServerSettings = {
   burst: 40,
   maxClients: 10_000,
   shutdownGraceSeconds: 5,
+  history: 100,
+  replay: 20,
+  maxRooms: 1000,
+  maxRoomsPerUser: 20,
+  webPort: 7780,
+  webOrigins: [],
+  ircPort: 6667,
+  ircServerName: 'rxchat',
+  redis: null,
+  nodeLeaseSeconds: 10,
+  metricsPort: null,
 };
 
 type Env = Record<string, string>;

@@ -443,15 +443,14 @@ describe('abrupt ends', () => {
 
 describe('graceful shutdown', () => {
   /**
-   * shutdown$ fires: every client, named, at the prompt, or half-way through its name, hears
+   * The server shuts down: every client, named, at the prompt, or half-way through its name, hears
    * `*** Server is shutting down` as its last line and is closed. Stub never closes its side,
-   * so `listener.close(300)` cuts it when the grace is up: it resolves after about 300 ms, well
+   * so `shutdown(300)` cuts it when the grace is up: it resolves after about 300 ms, well
    * within the grace plus slack, with no connection left.
    */
   it('should tell every client, close them, and cut a client that never closes within the grace', async () => {
     const graceMs = 300;
-    const shutdown$ = new Subject<void>();
-    const server = await start({ shutdown$ });
+    const server = await start();
     const ann = await joinAs(server.port, 'Ann');
     const stub = await connectClient(server.port, undefined, { allowHalfOpen: true });
     await stub.expectLines(['Username?']);
@@ -462,9 +461,8 @@ describe('graceful shutdown', () => {
     const typing = await connectPrompted(server.port);
     await typing.sendRaw('Hal');
 
-    shutdown$.next();
     const startedAt = performance.now();
-    const closing = server.listener.close(graceMs);
+    const closing = server.shutdown(graceMs);
 
     for (const client of [ann, anon, typing]) {
       expect(await client.waitForClose(), client.label).toEqual(['*** Server is shutting down']);
@@ -480,18 +478,16 @@ describe('graceful shutdown', () => {
     expect(server.listener.connections()).toBe(0);
   });
 
-  /** When every client closes its side, `listener.close(grace)` resolves long before the grace. */
+  /** When every client closes its side, `shutdown(grace)` resolves long before the grace. */
   it('should finish as soon as every client is gone, well within the grace', async () => {
-    const shutdown$ = new Subject<void>();
-    const server = await start({ shutdown$ });
+    const server = await start();
     const ann = await joinAs(server.port, 'Ann');
     const ben = await joinAs(server.port, 'Ben');
     await ann.expectLines(['*** Ben joined the chat']);
     const anon = await connectPrompted(server.port);
 
-    shutdown$.next();
     const startedAt = performance.now();
-    const closing = server.listener.close(5000);
+    const closing = server.shutdown(5000);
     for (const client of [ann, ben, anon]) {
       expect(await client.waitForClose(), client.label).toEqual(['*** Server is shutting down']);
     }

@@ -3,8 +3,7 @@
 import { Subject, config } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../src/framing.ts';
-import { createChatServer } from '../src/server.ts';
-import { CONFIG, L, U, outputs, server } from './helpers/chat.ts';
+import { L, U, frontEnd, outputs, server } from './helpers/chat.ts';
 import { marbles } from './helpers/marbles.ts';
 
 describe('name timeout', () => {
@@ -33,7 +32,7 @@ describe('flood control', () => {
 
   it('should slow a flood down, in order and without loss, pausing reading while lines wait', () => {
     marbles(({ hot, expectObservable }) => {
-      const chat = createChatServer({ ...CONFIG, ...flood });
+      const chat = frontEnd(flood);
       const bob = hot('  -a 20ms (bcde)', { a: L('Bob'), b: L('1'), c: L('2'), d: L('3'), e: L('4') });
       const expected = ' uw 20ms (12P) 5ms 3 9ms (4R)';
       expectObservable(outputs(chat.connect({ id: 1, frame$: bob }))).toBe(expected, {
@@ -51,7 +50,7 @@ describe('flood control', () => {
 
   it('should not delay anyone else while one client floods', () => {
     marbles(({ hot, expectObservable }) => {
-      const chat = createChatServer({ ...CONFIG, ...flood });
+      const chat = frontEnd(flood);
       const bob = hot('    -a 20ms (bcdef)', { a: L('Bob'), b: L('1'), c: L('2'), d: L('3'), e: L('4'), f: L('5') });
       const alice = hot('  --a 25ms b', { a: L('alice'), b: L('hi') });
       const values = { u: U, w: 'You are now connected, alice!', 1: '(Bob) 1', 2: '(Bob) 2', 3: '(Bob) 3', 4: '(Bob) 4', 5: '(Bob) 5', h: '(alice) hi' };
@@ -65,7 +64,7 @@ describe('flood control', () => {
 describe('slow consumers', () => {
   it('should cut off a client too slow to read, and tell the others why it left', () => {
     marbles(({ hot, expectObservable }) => {
-      const chat = createChatServer(CONFIG);
+      const chat = frontEnd();
       const bob = hot('    -a---', { a: L('Bob') });
       const bobTooSlow = hot('  -----x');
       const alice = hot('  --a--', { a: L('alice') });
@@ -88,7 +87,7 @@ describe('graceful shutdown', () => {
   it('should tell every client, named or not, and close them all without a flurry of leave notices', () => {
     marbles(({ hot, expectObservable }) => {
       const shutdown$ = hot('  -----s');
-      const connect = server({}, shutdown$);
+      const connect = server({}, {}, shutdown$);
       const bob = hot('        -a-b  ', { a: L('Bob'), b: L('last words') });
       const alice = hot('      --a   ', { a: L('alice') });
       const shy = hot<Frame>(' ------');
@@ -133,7 +132,7 @@ describe('fault isolation', () => {
       setTimeout(() => reject(new Error('the fault was never reported')), 2000).unref();
     });
     try {
-      const chat = createChatServer(CONFIG);
+      const chat = frontEnd();
       const bad = new Subject<Frame>();
       const good = new Subject<Frame>();
       const seen: string[] = [];

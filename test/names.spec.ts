@@ -1,6 +1,6 @@
 // Name validation and case-insensitive identity, as a table of inputs and answers.
 import { describe, expect, it } from 'vitest';
-import { checkName, nameKey } from '../src/protocol/names.ts';
+import { checkName, nameKey } from '../src/core/names.ts';
 
 describe('checkName', () => {
   it.each([

@@ -110,12 +110,12 @@ describe('server: naming', () => {
     });
   });
 
-  it('should ignore blank lines at the name prompt', () => {
+  it('should answer an empty or blank line at the name prompt as an invalid name (v2), never in silence', () => {
     marbles(({ hot, expectObservable }) => {
       const connect = server();
-      const bob = hot('  --a-b-c', { a: L(''), b: L('   '), c: L('Bob') });
-      const expected = ' u-----w';
-      expectObservable(connect(1, bob)).toBe(expected, { u: U, w: 'You are now connected, Bob!' });
+      const bob = hot('  --a---b---c', { a: L(''), b: L('   '), c: L('Bob') });
+      const expected = ' u-(iu)(iu)w';
+      expectObservable(connect(1, bob)).toBe(expected, { u: U, i: '*** Invalid username: name is empty', w: 'You are now connected, Bob!' });
     });
   });
 });

@@ -1,11 +1,11 @@
 // The session reducer, step by step, where the order of effects matters or a flow is too small
 // for a marble diagram.
 import { describe, expect, it } from 'vitest';
-import { initialSession, step, type Effect, type Session } from '../src/protocol/session.ts';
+import { HOLD_LIMIT, initialSession, step, type Effect, type Session } from '../src/line/session.ts';
 
 const config = { maxLineBytes: 4096 };
-const prompt = initialSession(7);
-const chatting: Session = { phase: 'chatting', id: 7, name: 'Bob' };
+const prompt = initialSession('n1/7');
+const chatting: Session = { phase: 'chatting', conn: 'n1/7', name: 'Bob' };
 
 /** Effects as short strings: `send:<text>`, `publish:<kind>`, `log`, `close`, `abort`. */
 const show = (effects: readonly Effect[]): string[] =>
@@ -38,9 +38,48 @@ describe('session step', () => {
     expect(step(chatting, { kind: 'timeout' }, config)).toEqual({ session: chatting, effects: [] });
   });
 
+  it('should answer an empty line at the prompt as an invalid name, never in silence (v2)', () => {
+    for (const text of ['', '   ', '\t']) {
+      expect(show(step(prompt, { kind: 'line', text }, config).effects)).toEqual(['send:*** Invalid username: name is empty', 'send:Username?']);
+    }
+  });
+
+  it('should hold lines typed while a claim is out, and replay them as chat once welcomed', () => {
+    const claimed = step(prompt, { kind: 'line', text: 'Bob' }, config);
+    expect(show(claimed.effects)).toEqual(['publish:claim']);
+    const held1 = step(claimed.session, { kind: 'line', text: 'hello' }, config);
+    const held2 = step(held1.session, { kind: 'line', text: '/join rust' }, config);
+    expect([...held1.effects, ...held2.effects]).toEqual([]);
+    const welcomed = step(held2.session, { kind: 'welcome', conn: 'n1/7', name: 'Bob' }, config);
+    expect(welcomed.session).toEqual(chatting);
+    expect(show(welcomed.effects)).toEqual(['log', 'publish:say', 'publish:join']);
+  });
+
+  it('should take held lines as the next name attempts after a refused claim', () => {
+    const claimed = step(prompt, { kind: 'line', text: 'Bob' }, config);
+    const held = step(claimed.session, { kind: 'line', text: 'Rob' }, config);
+    const refused = step(held.session, { kind: 'name-taken', conn: 'n1/7', name: 'Bob', renaming: false }, config);
+    expect(show(refused.effects)).toEqual(['send:Username?', 'publish:claim']);
+    expect(refused.session).toEqual({ phase: 'awaiting-name', conn: 'n1/7', claiming: 'Rob', held: [] });
+  });
+
+  it('should stop reading when many lines wait for a claim, and read again once it is decided', () => {
+    let t = step(prompt, { kind: 'line', text: 'Bob' }, config);
+    const effects: string[] = [];
+    for (let i = 0; i < HOLD_LIMIT; i++) {
+      t = step(t.session, { kind: 'line', text: `line ${i}` }, config);
+      effects.push(...show(t.effects));
+    }
+    expect(effects).toEqual(['hold']);
+    const welcomed = step(t.session, { kind: 'welcome', conn: 'n1/7', name: 'Bob' }, config);
+    expect(show(welcomed.effects).slice(0, 2)).toEqual(['log', 'release']);
+    expect(show(welcomed.effects).filter((e) => e === 'publish:say')).toHaveLength(HOLD_LIMIT);
+  });
+
   it('should ignore everything once leaving', () => {
-    const leaving: Session = { phase: 'leaving', id: 7 };
-    for (const input of [{ kind: 'line', text: 'hi' }, { kind: 'hangup' }, { kind: 'timeout' }, { kind: 'shutdown' }] as const) {
+    const leaving: Session = { phase: 'leaving', conn: 'n1/7' };
+    const closed = { kind: 'node-closed', node: 'n1', why: 'shutdown' } as const;
+    for (const input of [{ kind: 'line', text: 'hi' }, { kind: 'hangup' }, { kind: 'timeout' }, closed] as const) {
       expect(step(leaving, input, config).effects).toEqual([]);
     }
   });

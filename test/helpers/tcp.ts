@@ -1,7 +1,8 @@
 // Real-socket test helpers, in the spirit of mini-redis `tests/server.rs` `start_server()`.
 //
-// `startServer()` runs the real server in this process (createChatServer + listenTcp) on
-// 127.0.0.1 and an OS-chosen port; `connectClient(port)` is a tiny line client over net.connect.
+// `startServer()` runs the real server in this process (src/server.ts, as `npm start` does, with
+// only the line protocol's TCP front end) on 127.0.0.1 and an OS-chosen port; `connectClient(port)`
+// is a tiny line client over net.connect.
 //
 // Every wait is on an event with a bounded timeout; nothing sleeps "to let things settle". To
 // show that something did NOT arrive, a test uses a sentinel: an action whose effect is known to
@@ -11,11 +12,9 @@
 import { afterEach, beforeEach } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Observable } from 'rxjs';
 import { DEFAULTS, type ServerSettings } from '../../src/config.ts';
-import { adaptiveTiming, createOutboxes } from '../../src/drivers/outbox.ts';
-import { listenTcp, type TcpListener } from '../../src/drivers/tcp-server.ts';
-import { createChatServer } from '../../src/server.ts';
+import type { Listener, Running } from '../../src/run.ts';
+import { startServer as startChatServer } from '../../src/server.ts';
 
 export const DEFAULT_TIMEOUT_MS = 2000;
 
@@ -26,16 +25,18 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 export type StartServerOptions = Partial<Omit<ServerSettings, 'host' | 'port'>> & {
   /** The name timeout in ms (beats `nameTimeoutSeconds`), so a test can use a short one. */
   readonly nameTimeoutMs?: number;
-  /** Fires once to shut the server down, as SIGINT/SIGTERM does in the CLI. */
-  readonly shutdown$?: Observable<unknown>;
 };
 
 export interface TestServer {
   readonly port: number;
   /** What the listener logged (connects, joins, disconnects); handy when a test fails. */
   readonly logs: readonly string[];
-  /** The real listener: `connections()`, and `close(graceMs)` as the CLI calls it on a signal. */
-  readonly listener: TcpListener;
+  /** The line protocol's real TCP listener (`connections()`). */
+  readonly listener: Listener;
+  /** The running server: its hub, every listener. */
+  readonly running: Running;
+  /** Shuts down as SIGINT/SIGTERM does in the CLI: everyone is told, then closed within `graceMs`. */
+  shutdown(graceMs: number): Promise<void>;
   /** Stops the listener and destroys every server-side socket at once. Idempotent. */
   close(): Promise<void>;
   /**
@@ -49,32 +50,24 @@ export interface TestServer {
 
 /** Starts the real server in-process on 127.0.0.1, port 0 (any free port). */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
-  const { nameTimeoutMs, shutdown$, ...overrides } = options;
-  const settings: ServerSettings = { ...DEFAULTS, ...overrides, host: '127.0.0.1', port: 0 };
+  const { nameTimeoutMs, ...overrides } = options;
+  const settings: ServerSettings = { ...DEFAULTS, webPort: null, ircPort: null, ...overrides, host: '127.0.0.1', port: 0 };
   const logs: string[] = [];
   const logWaiters: Array<(line: string) => void> = [];
   const log = (message: string): void => {
     logs.push(message);
     for (const waiter of [...logWaiters]) waiter(message);
   };
-  // Wired as bin/chat-server.ts does: broadcast batches leave in the sockets' next flush.
-  const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${String(err)}`));
-  const chat = createChatServer(
-    {
-      maxLineBytes: settings.maxLineBytes,
-      nameTimeoutMs: nameTimeoutMs ?? settings.nameTimeoutSeconds * 1000,
-      rate: settings.rate,
-      burst: settings.burst,
-    },
-    { outputScheduler: outboxes.scheduler, ...(shutdown$ === undefined ? {} : { shutdown$ }) },
-  );
-  const listener = await listenTcp({ ...settings, outboxes }, chat.connect, log);
+  const running = await startChatServer(settings, log, nameTimeoutMs === undefined ? {} : { nameTimeoutMs });
+  const listener = running.listeners.find((l) => l.name === 'line protocol') as Listener;
   const matches = (match: string | RegExp, line: string): boolean => (typeof match === 'string' ? line === match : match.test(line));
   return {
     port: listener.port,
     logs,
     listener,
-    close: () => listener.close(),
+    running,
+    shutdown: (graceMs) => running.shutdown(graceMs),
+    close: () => Promise.all(running.listeners.map((l) => l.close())).then(() => running.hub.dispose()),
     waitForLog(match, ms = DEFAULT_TIMEOUT_MS) {
       const seen = logs.find((line) => matches(match, line));
       if (seen !== undefined) return Promise.resolve(seen);
