@@ -1,18 +1,18 @@
 // One run: one scenario against one server, in fresh processes, measured and verified.
 //
-//   start server ─▶ fork workers ─▶ setup ─▶ connect: join storm ─▶ send: chat ─▶ report ─▶ stop
-//                                            (registered, drained,   (deliveries/s, CPU,
-//                                             RSS per connection)     latency)
+//   start server ─▶ fork workers ─▶ setup ─▶ connect: join storm ─▶ [enter: /join rooms] ─▶ send: chat ─▶ report ─▶ stop
+//                                            (registered, drained,    (scenarios with rooms)  (deliveries/s, CPU,
+//                                             RSS per connection)                             latency)
 // CPU and memory are read from /proc around each phase: the server's utime+stime, write
 // syscalls and VmRSS, and the workers' utime+stime, to show the load generator is not the bottleneck. Times come
 // from the clients' own receipt stamps (one shared clock), not from when messages reach us.
 import type { CompiledBench } from './compile.ts';
 import { clockMs } from './load/clock.ts';
 import type { Metrics } from './metrics.ts';
-import { collect, faultsOf, prepare, waitJoined, waitReceived } from './phases.ts';
+import { collect, faultsOf, prepare, waitEntered, waitJoined, waitReceived } from './phases.ts';
 import { WorkerPool } from './pool.ts';
 import { cpuSeconds, openFilesHardLimit, rssBytes, startServer, writeSyscalls, type ServerProcess } from './proc.ts';
-import type { SizedScenario } from './scenarios/spec.ts';
+import { expectedDeliveries, expectedRoomJoins, type SizedScenario } from './scenarios/spec.ts';
 import { serverCommand, type ServerName } from './servers.ts';
 import { verify } from './verify.ts';
 
@@ -41,6 +41,8 @@ export interface RunResult {
   readonly params: {
     readonly clients: number;
     readonly senders: number;
+    /** Rooms the clients join (absent or 0: everyone stays in the lobby). */
+    readonly rooms?: number;
     readonly lines: number;
     readonly mode: string;
     readonly workers: number;
@@ -76,6 +78,7 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
     params: {
       clients: n,
       senders: shape.senders,
+      rooms: shape.rooms,
       lines: shape.lines,
       mode: shape.mode.kind === 'window' ? `window ${shape.mode.window}` : `${shape.mode.perSecond} lines/s`,
       workers,
@@ -110,14 +113,28 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
     metrics.joinNotices = joinNotices;
     metrics.joinNoticesPerS = metrics.drainedS > 0 ? joinNotices / metrics.drainedS : Number.NaN;
     metrics.rssPerConnKiB = (afterJoin.serverRss - before.serverRss) / 1024 / n;
+    metrics.joinRssMiB = afterJoin.serverRss / 1024 / 1024;
     metrics.joinServerCpuS = afterJoin.serverCpu - before.serverCpu;
     metrics.joinWritesPerNotice = joinNotices > 0 ? (afterJoin.serverWrites - before.serverWrites) / joinNotices : Number.NaN;
     busy(metrics, before, afterJoin);
 
-    // Phase 2: the senders send; done when every client has every line.
+    // Phase 2 (with rooms): every client joins its room; done when every `/join` is answered and
+    // every room join notice is in.
+    if (shape.rooms > 0) {
+      const roomJoins = expectedRoomJoins(shape);
+      log(`${n} clients joining ${shape.rooms} rooms`);
+      const enterStart = clockMs();
+      pool.broadcast({ kind: 'enter' });
+      const entered = await waitEntered(pool, roomJoins, { stallMs, maxMs: CAP_BASE_MS + (n + roomJoins) * CAP_PER_DELIVERY_MS });
+      metrics.roomsJoinS = (Math.max(entered.lastEnteredAt, entered.lastReceivedAt) - enterStart) / 1000;
+      metrics.roomJoins = roomJoins;
+    }
+
+    // Phase 3: the senders send; done when every client has every line (of its room).
     if (shape.senders > 0) {
-      const deliveries = n * shape.senders * shape.lines;
-      log(`${shape.senders} senders x ${shape.lines} lines to ${n} clients (${deliveries} deliveries)`);
+      const deliveries = expectedDeliveries(shape);
+      const where = shape.rooms > 0 ? ` in ${shape.rooms} rooms, ${n} clients in all` : ` to ${n} clients`;
+      log(`${shape.senders} senders x ${shape.lines} lines${where} (${deliveries} deliveries)`);
       const pacedMs = shape.mode.kind === 'paced' ? (shape.lines / shape.mode.perSecond) * 1000 : 0;
       const beforeSend = sample(pid, pool);
       pool.broadcast({ kind: 'send' });
@@ -126,13 +143,14 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
       metrics.deliveries = deliveries;
       metrics.sendS = (sent.lastReceivedAt - sent.firstSentAt) / 1000;
       metrics.deliveriesPerS = metrics.sendS > 0 ? deliveries / metrics.sendS : Number.NaN;
+      metrics.linesPerS = metrics.sendS > 0 ? (shape.senders * shape.lines) / metrics.sendS : Number.NaN;
       metrics.serverCpuUsPerDelivery = ((afterSend.serverCpu - beforeSend.serverCpu) * 1e6) / deliveries;
       metrics.writesPerDelivery = (afterSend.serverWrites - beforeSend.serverWrites) / deliveries;
       busy(metrics, beforeSend, afterSend);
     }
     metrics.serverRssMiB = rssBytes(pid) / 1024 / 1024;
 
-    // Phase 3: what did the clients see?
+    // Phase 4: what did the clients see?
     const report = await collect(pool, { stallMs, maxMs: stallMs });
     if (shape.senders > 0) {
       metrics.p50Ms = report.latency.quantile(0.5) / 1000;

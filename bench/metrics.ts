@@ -8,10 +8,15 @@ export type MetricKey =
   | 'rssPerConnKiB' // server VmRSS growth over the join phase, per client
   | 'joinServerCpuS' // server CPU seconds spent on the join phase
   | 'joinWritesPerNotice' // server write syscalls over the join phase, per join notice
-  // Chatting: every sender's lines delivered to every client.
-  | 'deliveries' // chat lines delivered (clients × senders × lines)
+  | 'joinRssMiB' // server VmRSS right after the join phase (everyone registered, storm drained)
+  // Rooms (scenarios with rooms): every client `/join`s its room.
+  | 'roomsJoinS' // from the first `/join` sent to the last room join notice received
+  | 'roomJoins' // room join notices delivered
+  // Chatting: every sender's lines delivered to every client (of its room).
+  | 'deliveries' // chat lines delivered (clients × senders × lines; with rooms, clients × lines)
   | 'sendS' // from the first line sent to the last line received
   | 'deliveriesPerS'
+  | 'linesPerS' // chat lines decided per second (senders × lines / send phase)
   | 'serverCpuUsPerDelivery'
   | 'writesPerDelivery' // server write syscalls over the chat phase, per delivery (1 = no batching)
   | 'p50Ms' // send-to-receipt latency percentiles, over every delivery

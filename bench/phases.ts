@@ -1,4 +1,5 @@
-// The phases of a run, as waits on the load workers: set up, join, send, and collect reports.
+// The phases of a run, as waits on the load workers: set up, join, enter rooms, send, and collect
+// reports.
 //
 // Each wait resolves on worker events (never on a sleep) and is bounded by the WaitLimits it is
 // given. The times it returns are the clients' own receipt stamps on the shared clock.
@@ -22,6 +23,7 @@ export async function prepare(pool: WorkerPool, shape: SizedScenario, server: Se
       port: server.port,
       clients,
       senders: shape.senders,
+      rooms: shape.rooms,
       lines: shape.lines,
       mode: shape.mode,
       connectConcurrency: Math.max(1, Math.floor(PENDING_ACCEPTS / pool.size)),
@@ -63,6 +65,33 @@ export function waitJoined(pool: WorkerPool, target: number, limits: WaitLimits)
         lastWelcomedAt: Math.max(...progress.map((p) => p.lastWelcomedAt)),
         lastReceivedAt: Math.max(...progress.map((p) => p.lastReceivedAt)),
       };
+    },
+    { ...limits, status },
+  );
+}
+
+export interface Entered {
+  readonly lastEnteredAt: number;
+  readonly lastReceivedAt: number;
+}
+
+/** Waits until every worker's clients have their `*** Now in` and the room join notices add up to `target`. */
+export function waitEntered(pool: WorkerPool, target: number, limits: WaitLimits): Promise<Entered> {
+  const latest = new Map<number, Extract<WorkerEvent, { kind: 'progress' }>>();
+  let enteredWorkers = 0;
+  let lastEnteredAt = 0;
+  const total = (key: 'entered' | 'roomJoins'): number => [...latest.values()].reduce((sum, p) => sum + p[key], 0);
+  const status = (): string => `${total('entered')} clients in their rooms, ${total('roomJoins')} of ${target} room join notices`;
+  return pool.waitFor(
+    'every client to be in its room',
+    (event, worker) => {
+      if (event.kind === 'progress') latest.set(worker, event);
+      else if (event.kind === 'entered') {
+        enteredWorkers++;
+        lastEnteredAt = Math.max(lastEnteredAt, event.at);
+      } else return undefined;
+      if (enteredWorkers < pool.size || total('roomJoins') < target) return undefined;
+      return { lastEnteredAt, lastReceivedAt: Math.max(...[...latest.values()].map((p) => p.lastReceivedAt)) };
     },
     { ...limits, status },
   );

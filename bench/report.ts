@@ -62,7 +62,7 @@ export function scenarioTable(shape: SizedScenario, rounds: readonly (readonly R
   const several = rounds.length > 1 ? `; medians of ${rounds.length} rounds` : '';
   const lines = [
     '',
-    `== ${shape.scenario.name} (size ${shape.size}: ${shape.clients} clients, ${shape.senders} senders x ${shape.lines} lines${several}) ==`,
+    `== ${shape.scenario.name} (size ${shape.size}: ${shape.clients} clients${shape.rooms > 0 ? ` in ${shape.rooms} rooms` : ''}, ${shape.senders} senders x ${shape.lines} lines${several}) ==`,
     `   ${shape.scenario.summary}`,
     row(['metric', ...SERVERS, 'rxchat/tuned', 'rxchat/naive']),
   ];

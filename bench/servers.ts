@@ -5,7 +5,7 @@
 // path and not the guards: no flood control (--rate 0), a 1 GiB output budget per client
 // (--sendq-bytes), room for every client (--max-clients) and no name timeout to race
 // (--name-timeout 86400). Its logging (one stderr line per connect, join and disconnect) stays
-// on: that is how it runs.
+// on, and so do its web and IRC front ends (idle, on free ports): that is how it runs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledBench } from './compile.ts';
@@ -21,7 +21,9 @@ const GIB = 1024 * 1024 * 1024;
 
 /** The rxchat flags the benchmark uses for `clients` clients (also printed in the report). */
 export function rxchatFlags(clients: number): string[] {
-  return ['--rate', '0', '--sendq-bytes', String(GIB), '--max-clients', String(clients + 100), '--name-timeout', '86400'];
+  // The other front ends run as they do by default, idle, each on a free port (their default
+  // ports, 7780 and 6667, may be taken by another server on this machine).
+  return ['--rate', '0', '--sendq-bytes', String(GIB), '--max-clients', String(clients + 100), '--name-timeout', '86400', '--web-port', '0', '--irc-port', '0'];
 }
 
 export interface ServerCommand {

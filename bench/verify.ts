@@ -1,5 +1,5 @@
 // Correctness of a run, from the clients' fingerprints: every expected line arrived exactly
-// once, and every client saw one global order.
+// once, and every client saw one global order (in the lobby, and in each room).
 //
 // Client c's events after its welcome must be the global sequence G from just after c's own
 // join: the join notices of everyone who joined later, then every chat line. So if c's first
@@ -10,10 +10,17 @@
 // That proves all n sequences are suffixes of one sequence with n-1 distinct joins. Per-sender
 // sequence checks (in the client) prove each chat line arrived once, and one chat fingerprint
 // across all clients shows the chat lines in one order.
-import type { ClientSummary } from './load/messages.ts';
-import type { SizedScenario } from './scenarios/spec.ts';
+//
+// With rooms the lobby's sequences hold its join notices only, and each room is checked the same
+// way on its own: its members' sequences after `*** Now in` (room join notices, then its sender's
+// lines) must chain into one, their `<n>`s must be 1..size, and they must share one chat fingerprint.
+import type { ClientSummary, Sequence } from './load/messages.ts';
+import { roomOf, roomSize, type SizedScenario } from './scenarios/spec.ts';
 
 const same = (a: readonly [number, number], b: readonly [number, number]): boolean => a[0] === b[0] && a[1] === b[1];
+
+/** Failures named per room, at most this many (a broken server would otherwise print 100). */
+const MAX_ROOM_FAILURES = 5;
 
 /** The failures found, each a sentence; empty when the run was correct. */
 export function verify(shape: SizedScenario, clients: readonly ClientSummary[]): string[] {
@@ -35,19 +42,66 @@ export function verify(shape: SizedScenario, clients: readonly ClientSummary[]):
 
   if (shape.senders > 0) {
     const incomplete = clients.filter((c) => !c.chatComplete).length;
-    if (incomplete > 0) failures.push(`${incomplete} clients did not get every chat line exactly once, in order`);
-    const orders = new Set(clients.map((c) => `${c.chat[0]}:${c.chat[1]}`)).size;
-    if (orders !== 1) failures.push(`clients saw the chat lines in ${orders} different orders`);
+    const what = shape.rooms > 0 ? "its room's chat line" : 'chat line';
+    if (incomplete > 0) failures.push(`${incomplete} clients did not get every ${what} exactly once, in order`);
+    if (shape.rooms === 0) {
+      const orders = new Set(clients.map((c) => `${c.chat[0]}:${c.chat[1]}`)).size;
+      if (orders !== 1) failures.push(`clients saw the chat lines in ${orders} different orders`);
+    }
   }
+  if (shape.rooms > 0) failures.push(...verifyRooms(shape, clients));
   return failures;
 }
 
-/** null when the "first join" links form one chain through every client; otherwise why not. */
-function checkChain(clients: readonly ClientSummary[], byG: ReadonlyMap<number, ClientSummary>): string | null {
-  let head = clients[0]!;
-  for (const client of clients) if (client.joins > head.joins) head = client;
-  if (head.joins !== clients.length - 1) {
-    return `the first to join heard ${head.joins} join notices, ${clients.length - 1} expected`;
+/** Each room on its own: every member in it, `<n>`s 1..size, one order of its events, one chat order. */
+function verifyRooms(shape: SizedScenario, clients: readonly ClientSummary[]): string[] {
+  const outside = clients.filter((c) => c.room === null || c.room.room !== roomOf(c.g, shape.rooms));
+  if (outside.length > 0) return [`${outside.length} clients never got into their room, e.g. c${outside[0]!.g}`];
+  const members: RoomMember[][] = Array.from({ length: shape.rooms }, () => []);
+  for (const client of clients) members[client.room!.room]!.push({ g: client.g, ...client.room! });
+
+  const failures: string[] = [];
+  let failedRooms = 0;
+  for (let r = 0; r < shape.rooms; r++) {
+    const room = members[r]!;
+    const problem = checkRoom(room, roomSize(shape, r), shape.senders > 0);
+    if (problem === null) continue;
+    if (++failedRooms <= MAX_ROOM_FAILURES) failures.push(`#r${r}: ${problem}`);
+  }
+  if (failedRooms > MAX_ROOM_FAILURES) failures.push(`... ${failedRooms} of ${shape.rooms} rooms failed in all`);
+  return failures;
+}
+
+interface RoomMember extends Sequence {
+  readonly g: number;
+  readonly position: number;
+}
+
+function checkRoom(members: readonly RoomMember[], size: number, chatting: boolean): string | null {
+  if (members.length !== size) return `${members.length} members, ${size} expected`;
+  const positions = new Set(members.map((m) => m.position));
+  if (positions.size !== size || [...positions].some((p) => p < 1 || p > size)) {
+    return `the "Now in (<n> users)" counts were not 1..${size}: ${[...positions].sort((a, b) => a - b).join(', ')}`;
+  }
+  const joins = members.reduce((sum, m) => sum + m.joins, 0);
+  if (joins !== (size * (size - 1)) / 2) return `${joins} room join notices, ${(size * (size - 1)) / 2} expected`;
+  for (const member of members) {
+    if (member.joins !== size - member.position) {
+      return `c${member.g} was member ${member.position} of ${size} but heard ${member.joins} later joins`;
+    }
+  }
+  const chain = checkChain(members, new Map(members.map((m) => [m.g, m])));
+  if (chain !== null) return `not one order: ${chain}`;
+  if (chatting && new Set(members.map((m) => `${m.chat[0]}:${m.chat[1]}`)).size !== 1) return 'members saw its lines in different orders';
+  return null;
+}
+
+/** null when the "first join" links form one chain through every sequence; otherwise why not. */
+function checkChain<T extends Sequence & { readonly g: number }>(sequences: readonly T[], byG: ReadonlyMap<number, T>): string | null {
+  let head = sequences[0]!;
+  for (const sequence of sequences) if (sequence.joins > head.joins) head = sequence;
+  if (head.joins !== sequences.length - 1) {
+    return `the first to join heard ${head.joins} join notices, ${sequences.length - 1} expected`;
   }
   const seen = new Set<number>([head.g]);
   let current = head;
@@ -55,7 +109,7 @@ function checkChain(clients: readonly ClientSummary[], byG: ReadonlyMap<number, 
   while (current.firstJoin !== -1) {
     const next = byG.get(current.firstJoin);
     const at = `c${current.g} -> c${current.firstJoin}`;
-    if (next === undefined) return `${at}: a join notice for a client that does not exist`;
+    if (next === undefined) return `${at}: a join notice for a client that does not exist (here)`;
     if (seen.has(next.g)) return `${at}: that join was heard twice along the chain`;
     if (next.events !== current.events - 1) return `${at}: ${current.events} events then ${next.events}, not one fewer`;
     if (!same(current.tail, next.all)) return `${at}: after its first join notice, c${current.g} saw other events than c${next.g}`;
@@ -63,6 +117,6 @@ function checkChain(clients: readonly ClientSummary[], byG: ReadonlyMap<number, 
     current = next;
   }
   if (current.joins !== 0) return `the last to join (c${current.g}) heard ${current.joins} join notices`;
-  if (seen.size !== clients.length) return `the join chain reaches ${seen.size} of ${clients.length} clients`;
+  if (seen.size !== sequences.length) return `the join chain reaches ${seen.size} of ${sequences.length} clients`;
   return null;
 }

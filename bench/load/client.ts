@@ -2,6 +2,8 @@
 //
 // A client answers `Username?` with its name, waits for its welcome, then folds every event it
 // receives (join notices, chat lines) into order fingerprints and per-sender sequence checks.
+// With rooms, it then sends `/join #r<g % rooms>` when told to, and folds what it hears in its
+// room (after `*** Now in`) into a second fingerprint: room join notices and its room's lines.
 // A client with a sender index also sends: a window of lines in flight, topped up as its own
 // echoes land (fan-out), or one line every 1/rate s (latency).
 //
@@ -12,16 +14,34 @@ import { clockMs, clockUs } from './clock.ts';
 import type { Histogram } from './histogram.ts';
 import type { ClientSummary, SendMode } from './messages.ts';
 import { OrderFingerprint } from './fingerprint.ts';
-import { LF, PROMPT, chatPayload, clientName, parseChat, parseJoined, rangeEquals, trimCr, welcomeLine, type ChatFields } from './protocol.ts';
+import {
+  LF,
+  PROMPT,
+  chatPayload,
+  clientName,
+  joinCommand,
+  parseChat,
+  parseJoined,
+  parseJoinedRoom,
+  parseNowIn,
+  rangeEquals,
+  trimCr,
+  welcomeLine,
+  type ChatFields,
+} from './protocol.ts';
 
 /** What a client shares with the rest of its worker: the plan, the tallies and the callbacks. */
 export interface ClientContext {
   readonly senders: number;
+  /** 0: everyone stays in the lobby; otherwise client g joins room g % rooms when told to. */
+  readonly rooms: number;
   readonly lines: number;
   readonly mode: SendMode;
   readonly latency: Histogram;
   readonly tally: Tally;
   welcomed(at: number): void;
+  /** This client's `/join` was answered (`*** Now in`). */
+  entered(at: number): void;
   chatComplete(at: number): void;
   /** A line or event the protocol does not allow here: a correctness failure, described. */
   fault(description: string): void;
@@ -32,6 +52,7 @@ export interface ClientContext {
 /** Worker-wide counters, bumped on the hot path and read by the progress reporter. */
 export interface Tally {
   joins: number;
+  roomJoins: number;
   chats: number;
   lastReceivedAt: number;
   firstSentAt: number;
@@ -49,6 +70,8 @@ export class SimClient {
   readonly #welcome: Buffer;
   readonly #ctx: ClientContext;
   readonly #sender: number;
+  /** Its room (-1 without rooms): room r's one sender is client r. */
+  readonly #room: number;
   #socket: Socket | null = null;
   #partial: Buffer | null = null;
   #stopping = false;
@@ -59,6 +82,11 @@ export class SimClient {
 
   // What arrived after the welcome: the order fingerprints and the per-sender checks.
   readonly #seen = new OrderFingerprint();
+  /** With rooms: sent `/join`, not yet answered. */
+  #entering = false;
+  /** With rooms: what arrived after `*** Now in` (null until then), and that `<n>`. */
+  #roomSeen: OrderFingerprint | null = null;
+  #position = -1;
   readonly #nextSeq: Int32Array;
   #inOrder = 0;
 
@@ -74,6 +102,7 @@ export class SimClient {
     this.#welcome = welcomeLine(g);
     this.#ctx = ctx;
     this.#sender = g < ctx.senders ? g : -1;
+    this.#room = ctx.rooms > 0 ? g % ctx.rooms : -1;
     this.#nextSeq = new Int32Array(ctx.senders);
   }
 
@@ -109,6 +138,13 @@ export class SimClient {
     accepted?.();
   }
 
+  /** With rooms: asks to join this client's room (and make it current). */
+  enterRoom(): void {
+    if (this.#room < 0 || this.#entering || this.#socket === null) return;
+    this.#entering = true;
+    this.#socket.write(joinCommand(this.#room));
+  }
+
   /** Starts sending this client's lines (senders only). */
   startSending(): void {
     if (this.#sender < 0 || this.#sending) return;
@@ -134,8 +170,12 @@ export class SimClient {
   }
 
   summary(): ClientSummary {
-    const chatComplete = this.#nextSeq.every((next) => next === this.#ctx.lines);
-    return this.#seen.summary(this.#g, this.#welcomed, chatComplete);
+    const { lines } = this.#ctx;
+    const room = this.#room;
+    // Its room's sender's lines (no other sender's line is ever counted), or every sender's.
+    const chatComplete = room >= 0 ? this.#nextSeq[room] === lines : this.#nextSeq.every((next) => next === lines);
+    const inRoom = this.#roomSeen === null ? null : { room, position: this.#position, ...this.#roomSeen.sequence() };
+    return this.#seen.summary(this.#g, this.#welcomed, chatComplete, inRoom);
   }
 
   #onData(chunk: Buffer): void {
@@ -177,10 +217,18 @@ export class SimClient {
 
   #line(buf: Buffer, start: number, rawEnd: number, now: number): void {
     const end = trimCr(buf, start, rawEnd);
-    if (this.#welcomed) {
-      if (parseChat(buf, start, end, fields)) return this.#chat(now);
+    if (this.#roomSeen !== null) {
+      if (parseChat(buf, start, end, fields)) return this.#chat(now, this.#roomSeen);
+      const joined = parseJoinedRoom(buf, start, end, this.#room);
+      if (joined >= 0) return this.#joinedRoom(joined, this.#roomSeen);
+    } else if (this.#welcomed) {
+      if (this.#room < 0 && parseChat(buf, start, end, fields)) return this.#chat(now, this.#seen);
       const joined = parseJoined(buf, start, end);
       if (joined >= 0) return this.#joined(joined);
+      if (this.#entering) {
+        const position = parseNowIn(buf, start, end, this.#room);
+        if (position > 0) return this.#entered(position, now);
+      }
     } else if (rangeEquals(buf, start, end, this.#welcome)) {
       this.#welcomed = true;
       this.#ctx.welcomed(now);
@@ -191,7 +239,7 @@ export class SimClient {
       this.#settle();
       return;
     }
-    const phase = this.#welcomed ? 'after its welcome' : 'before its welcome';
+    const phase = this.#roomSeen !== null ? 'in its room' : this.#welcomed ? 'after its welcome' : 'before its welcome';
     this.#ctx.fault(`${this.#name} got an unexpected line ${phase}: ${JSON.stringify(buf.toString('utf8', start, end))}`);
   }
 
@@ -200,10 +248,25 @@ export class SimClient {
     this.#ctx.tally.joins++;
   }
 
-  #chat(now: number): void {
+  #entered(position: number, now: number): void {
+    this.#entering = false;
+    this.#position = position;
+    this.#roomSeen = new OrderFingerprint();
+    this.#ctx.entered(now);
+  }
+
+  #joinedRoom(g: number, seen: OrderFingerprint): void {
+    seen.join(g);
+    this.#ctx.tally.roomJoins++;
+  }
+
+  #chat(now: number, seen: OrderFingerprint): void {
     const { sender, seq, sentAtUs } = fields;
     const ctx = this.#ctx;
     if (sender >= ctx.senders) return ctx.fault(`${this.#name} got a line from unknown sender ${sender}`);
+    if (this.#room >= 0 && sender !== this.#room) {
+      return ctx.fault(`${this.#name} (in #r${this.#room}) got a line of sender ${sender}, said in #r${sender}`);
+    }
     const expected = this.#nextSeq[sender]!;
     if (seq !== expected) {
       ctx.fault(`${this.#name} got line ${seq} of sender ${sender} where line ${expected} was due (lost, repeated or reordered)`);
@@ -211,11 +274,12 @@ export class SimClient {
       this.#nextSeq[sender] = expected + 1;
       this.#inOrder++;
     }
-    this.#seen.chat(sender, seq);
+    seen.chat(sender, seq);
     ctx.latency.record(now * 1000 - sentAtUs);
     ctx.tally.chats++;
     if (sender === this.#sender) this.#inFlight--;
-    if (seq === expected && this.#inOrder === ctx.senders * ctx.lines) ctx.chatComplete(now);
+    const due = this.#room >= 0 ? ctx.lines : ctx.senders * ctx.lines;
+    if (seq === expected && this.#inOrder === due) ctx.chatComplete(now);
   }
 
   /** Window mode: sends as many lines as the window allows, in one write. */

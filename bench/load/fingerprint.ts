@@ -1,11 +1,12 @@
-// What one client saw after its welcome, folded into constant space: counts and order hashes.
+// What one client saw (after its welcome, or in its room), folded into constant space: counts and
+// order hashes.
 //
 // Three fingerprints (two 32-bit hashes each, so a collision needs both to collide):
 //   all  — every event (join notices and chat lines), in order;
 //   tail — every event but the first, which lets the coordinator chain clients together
 //          (see bench/verify.ts): c's tail must equal the `all` of the client whose join c saw first;
 //   chat — the chat lines alone: every client must end with the same one.
-import type { ClientSummary } from './messages.ts';
+import type { ClientSummary, RoomSummary, Sequence } from './messages.ts';
 import { HASH_SEED_A, HASH_SEED_B, chatCode, joinCode, stepA, stepB } from './protocol.ts';
 
 export class OrderFingerprint {
@@ -35,17 +36,18 @@ export class OrderFingerprint {
     this.#chatB = stepB(this.#chatB, code);
   }
 
-  summary(g: number, welcomed: boolean, chatComplete: boolean): ClientSummary {
+  summary(g: number, welcomed: boolean, chatComplete: boolean, room: RoomSummary | null = null): ClientSummary {
+    return { g, welcomed, chatComplete, room, ...this.sequence() };
+  }
+
+  sequence(): Sequence {
     return {
-      g,
-      welcomed,
       firstJoin: this.firstJoin,
       events: this.events,
       joins: this.joins,
       all: [this.#allA, this.#allB],
       tail: [this.#tailA, this.#tailB],
       chat: [this.#chatA, this.#chatB],
-      chatComplete,
     };
   }
 

@@ -3,6 +3,7 @@
 //   (fork)                       worker ── ready
 //   coordinator ── setup ─▶             ── prepared
 //               ── connect ─▶        ── progress… (every 20 ms while something changed), welcomed
+//               ── enter ─▶          ── progress…, entered           (scenarios with rooms)
 //               ── send ─▶           ── progress…, received
 //               ── report ─▶         ── report
 //               ── stop ─▶           (exits)
@@ -22,6 +23,8 @@ export interface Setup {
   /** Global indices of this worker's clients; a client g < senders is sender g. */
   readonly clients: readonly number[];
   readonly senders: number;
+  /** 0: everyone stays in the lobby; otherwise client g joins `#r<g % rooms>` on `enter`. */
+  readonly rooms: number;
   /** Lines each sender sends. */
   readonly lines: number;
   readonly mode: SendMode;
@@ -32,25 +35,43 @@ export interface Setup {
 export type Command =
   | Setup
   | { readonly kind: 'connect' }
+  | { readonly kind: 'enter' }
   | { readonly kind: 'send' }
   | { readonly kind: 'report' }
   | { readonly kind: 'stop' };
 
-/** What a client saw, folded: enough for the coordinator to check counts and the global order. */
-export interface ClientSummary {
-  readonly g: number;
-  readonly welcomed: boolean;
-  /** Index of the client whose join notice came first after our welcome; -1 if none did. */
+/** One ordered sequence of events a client saw, folded into counts and order hashes. */
+export interface Sequence {
+  /** Index of the client whose join notice came first; -1 if none did. */
   readonly firstJoin: number;
-  /** Events seen after the welcome (join notices and chat lines). */
+  /** Events seen (join notices and chat lines). */
   readonly events: number;
   readonly joins: number;
   /** Fingerprint of all events; of all but the first; of the chat lines alone. */
   readonly all: readonly [number, number];
   readonly tail: readonly [number, number];
   readonly chat: readonly [number, number];
-  /** Every sender's lines arrived exactly once, in that sender's order. */
+}
+
+/** With rooms: what a client saw in its room after its `*** Now in`. */
+export interface RoomSummary extends Sequence {
+  readonly room: number;
+  /** The `<n>` of its `*** Now in #r<r> (<n> users)`: it was the room's n-th member. */
+  readonly position: number;
+}
+
+/**
+ * What a client saw, folded: enough for the coordinator to check counts and the global order.
+ * The sequence is what came after the welcome: the lobby's join notices, and the chat lines too
+ * when there are no rooms.
+ */
+export interface ClientSummary extends Sequence {
+  readonly g: number;
+  readonly welcomed: boolean;
+  /** Every line it should get (every sender's, or its room's sender's) arrived exactly once, in that sender's order. */
   readonly chatComplete: boolean;
+  /** With rooms: its room's sequence; null without rooms, or if its `/join` was never answered. */
+  readonly room: RoomSummary | null;
 }
 
 export interface WorkerReport {
@@ -69,12 +90,16 @@ export type WorkerEvent =
       readonly kind: 'progress';
       readonly welcomed: number;
       readonly joins: number;
+      /** Clients whose `/join` was answered, and the room join notices they heard. */
+      readonly entered: number;
+      readonly roomJoins: number;
       readonly chats: number;
       /** Clock (ms) of the last line received, 0 if none. */
       readonly lastReceivedAt: number;
       readonly lastWelcomedAt: number;
     }
   | { readonly kind: 'welcomed'; readonly at: number }
+  | { readonly kind: 'entered'; readonly at: number }
   | { readonly kind: 'received'; readonly firstSentAt: number; readonly lastReceivedAt: number }
   | { readonly kind: 'report'; readonly report: WorkerReport }
   | { readonly kind: 'fatal'; readonly message: string };

@@ -7,6 +7,9 @@
 //   You are now connected, c<g>!            → welcomed (g is the client's global index)
 //   *** c<g> joined the chat                → a join notice, code g
 //   (c<g>) m <k> <seq> <t_us> <filler>      → chat line <seq> of sender <k>, sent at <t_us>
+// and in scenarios with rooms, after the client sent `/join #r<r>`:
+//   *** Now in #r<r> (<n> users)             → in room r, the n-th member (`(1 user)` for the first)
+//   *** c<g> joined #r<r>                    → a room join notice, code g
 // Anything else is unexpected and counts against correctness.
 
 export const LF = 0x0a;
@@ -26,6 +29,10 @@ export const FILLER = 'the quick brown fox jumps over';
 export const PROMPT = Buffer.from('Username?');
 const JOINED_PREFIX = Buffer.from('*** c');
 const JOINED_SUFFIX = Buffer.from(' joined the chat');
+const JOINED_ROOM = Buffer.from(' joined #r');
+const NOW_IN_PREFIX = Buffer.from('*** Now in #r');
+const ONE_USER = Buffer.from(' (1 user)');
+const USERS_SUFFIX = Buffer.from(' users)');
 
 /** The name of the client with global index `g`. Short, unique, and cheap to parse back. */
 export function clientName(g: number): string {
@@ -35,6 +42,16 @@ export function clientName(g: number): string {
 /** What the server answers to a client's name. */
 export function welcomeLine(g: number): Buffer {
   return Buffer.from(`You are now connected, ${clientName(g)}!`);
+}
+
+/** The name of room r: `#r<r>`. */
+export function roomName(r: number): string {
+  return `#r${r}`;
+}
+
+/** The command that makes room r a client's current room (with its LF). */
+export function joinCommand(r: number): string {
+  return `/join ${roomName(r)}\n`;
 }
 
 /** One chat line as sent by sender `k` (with its LF). */
@@ -92,6 +109,26 @@ export function parseJoined(buf: Buffer, start: number, end: number): number {
   const g = uintAt(buf, start + JOINED_PREFIX.length, end);
   if (cursor < 0 || !rangeEquals(buf, cursor, end, JOINED_SUFFIX)) return -1;
   return g;
+}
+
+/** `*** c<g> joined #r<r>` → g, or -1 if the line is something else or of another room than `room`. */
+export function parseJoinedRoom(buf: Buffer, start: number, end: number, room: number): number {
+  if (buf[start] !== STAR || !hasAt(buf, start, end, JOINED_PREFIX)) return -1;
+  const g = uintAt(buf, start + JOINED_PREFIX.length, end);
+  if (cursor < 0 || !hasAt(buf, cursor, end, JOINED_ROOM)) return -1;
+  const r = uintAt(buf, cursor + JOINED_ROOM.length, end);
+  return cursor === end && r === room ? g : -1;
+}
+
+/** `*** Now in #r<r> (<n> users)` (or `(1 user)`) for `room` → n, or -1 for anything else. */
+export function parseNowIn(buf: Buffer, start: number, end: number, room: number): number {
+  if (buf[start] !== STAR || !hasAt(buf, start, end, NOW_IN_PREFIX)) return -1;
+  const r = uintAt(buf, start + NOW_IN_PREFIX.length, end);
+  if (cursor < 0 || r !== room) return -1;
+  if (rangeEquals(buf, cursor, end, ONE_USER)) return 1;
+  if (buf[cursor] !== SPACE || buf[cursor + 1] !== OPEN_PAREN) return -1;
+  const n = uintAt(buf, cursor + 2, end);
+  return cursor >= 0 && n > 1 && rangeEquals(buf, cursor, end, USERS_SUFFIX) ? n : -1;
 }
 
 /** `(c<g>) m <k> <seq> <t_us> ...` → fills `out` and returns true; false for anything else. */

@@ -3,8 +3,8 @@
 // Started by the coordinator with child_process.fork (an IPC channel, plain node on the
 // transpiled file). It does what the Commands in messages.ts ask, one phase at a time:
 // `setup` creates the clients (answered by `prepared`), `connect` opens them (at most
-// `connectConcurrency` not yet accepted at once) and answers each prompt, `send` starts the
-// senders, `report` ships the fingerprints and the latency histogram, `stop` closes all, exits.
+// `connectConcurrency` not yet accepted at once) and answers each prompt, `enter` has each client
+// `/join` its room (scenarios with rooms; answered by `entered`), `send` starts the senders, `report` ships the fingerprints and the latency histogram, `stop` closes all, exits.
 // Progress goes up every 20 ms while anything changed, so the coordinator can tell when the
 // join storm has drained; exact times travel in the messages, not in their arrival.
 // If the coordinator goes away (the IPC channel closes), the worker exits at once.
@@ -22,6 +22,8 @@ interface Run {
   readonly tally: Tally;
   welcomed: number;
   lastWelcomedAt: number;
+  entered: number;
+  lastEnteredAt: number;
   complete: number;
   faults: number;
   readonly faultSamples: string[];
@@ -36,7 +38,7 @@ function tell(event: WorkerEvent): void {
 }
 
 function create(setup: Setup): Run {
-  const tally: Tally = { joins: 0, chats: 0, lastReceivedAt: 0, firstSentAt: 0, changed: false };
+  const tally: Tally = { joins: 0, roomJoins: 0, chats: 0, lastReceivedAt: 0, firstSentAt: 0, changed: false };
   const latency = new Histogram();
   const clients: SimClient[] = [];
   const state: Run = {
@@ -46,6 +48,8 @@ function create(setup: Setup): Run {
     tally,
     welcomed: 0,
     lastWelcomedAt: 0,
+    entered: 0,
+    lastEnteredAt: 0,
     complete: 0,
     faults: 0,
     faultSamples: [],
@@ -53,6 +57,7 @@ function create(setup: Setup): Run {
   };
   const ctx: ClientContext = {
     senders: setup.senders,
+    rooms: setup.rooms,
     lines: setup.lines,
     mode: setup.mode,
     latency,
@@ -64,6 +69,15 @@ function create(setup: Setup): Run {
       if (state.welcomed === clients.length) {
         reportProgress(state);
         tell({ kind: 'welcomed', at: state.lastWelcomedAt });
+      }
+    },
+    entered(at) {
+      state.entered++;
+      state.lastEnteredAt = Math.max(state.lastEnteredAt, at);
+      tally.changed = true;
+      if (state.entered === clients.length) {
+        reportProgress(state);
+        tell({ kind: 'entered', at: state.lastEnteredAt });
       }
     },
     chatComplete(at) {
@@ -94,6 +108,8 @@ function reportProgress(state: Run): void {
     kind: 'progress',
     welcomed: state.welcomed,
     joins: tally.joins,
+    entered: state.entered,
+    roomJoins: tally.roomJoins,
     chats: tally.chats,
     lastReceivedAt: tally.lastReceivedAt,
     lastWelcomedAt: state.lastWelcomedAt,
@@ -128,6 +144,11 @@ function handle(command: Command): void {
       connectAll(state);
       return;
     }
+    case 'enter':
+      if (run === null) return;
+      for (const client of run.clients) client.enterRoom();
+      if (run.clients.length === 0 || run.setup.rooms === 0) tell({ kind: 'entered', at: 0 });
+      return;
     case 'send':
       if (run === null) return;
       for (const client of run.clients) client.startSending();

@@ -5,7 +5,7 @@ import type { Scenario } from './spec.ts';
 export const connections: Scenario = {
   name: 'connections',
   summary: '5,000 clients join one room; time until all are registered and every join notice is delivered',
-  full: { clients: 5000, senders: 0, lines: 0, mode: { kind: 'window', window: 1 } },
+  full: { clients: 5000, senders: 0, rooms: 0, lines: 0, mode: { kind: 'window', window: 1 } },
   rounds: 1,
   headlines: [
     { key: 'registeredS', label: 'all registered s', better: 'lower', digits: 2 },
@@ -14,6 +14,7 @@ export const connections: Scenario = {
     { key: 'joinServerCpuS', label: 'server CPU s', better: 'lower', digits: 2 },
     { key: 'joinWritesPerNotice', label: 'server writes/join notice', better: 'lower', digits: 3 },
     { key: 'rssPerConnKiB', label: 'server RSS KiB/connection', better: 'lower', digits: 1 },
+    { key: 'joinRssMiB', label: 'server RSS MiB, all registered', better: 'lower', digits: 0 },
     { key: 'serverCpuPct', label: 'server CPU % of a core', better: 'lower', digits: 0 },
     { key: 'loadCpuPct', label: 'load gen CPU % of a core', better: 'lower', digits: 0 },
   ],

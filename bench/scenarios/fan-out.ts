@@ -4,7 +4,7 @@ import type { Scenario } from './spec.ts';
 export const fanOut: Scenario = {
   name: 'fan-out',
   summary: '500 clients, 5 senders x 400 lines, at most 32 lines in flight per sender (landed = own echo back)',
-  full: { clients: 500, senders: 5, lines: 400, mode: { kind: 'window', window: 32 } },
+  full: { clients: 500, senders: 5, rooms: 0, lines: 400, mode: { kind: 'window', window: 32 } },
   rounds: 3,
   headlines: [
     { key: 'deliveriesPerS', label: 'deliveries/s', better: 'higher', digits: 0 },

@@ -3,9 +3,10 @@ import { connections } from './connections.ts';
 import { fanOut } from './fan-out.ts';
 import { latency } from './latency.ts';
 import { many } from './many.ts';
+import { rooms } from './rooms.ts';
 import type { Scenario, ScenarioName } from './spec.ts';
 
-export const SCENARIOS: readonly Scenario[] = [fanOut, latency, many, connections];
+export const SCENARIOS: readonly Scenario[] = [fanOut, latency, many, rooms, connections];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.name === (name as ScenarioName));

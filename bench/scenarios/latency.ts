@@ -4,7 +4,7 @@ import type { Scenario } from './spec.ts';
 export const latency: Scenario = {
   name: 'latency',
   summary: '200 clients, 10 senders at 20 lines/s for 10 s; send-to-receipt time over every delivery',
-  full: { clients: 200, senders: 10, lines: 200, mode: { kind: 'paced', perSecond: 20 } },
+  full: { clients: 200, senders: 10, rooms: 0, lines: 200, mode: { kind: 'paced', perSecond: 20 } },
   rounds: 3,
   headlines: [
     { key: 'p50Ms', label: 'latency p50 ms', better: 'lower', digits: 2 },

@@ -4,7 +4,7 @@ import type { Scenario } from './spec.ts';
 export const many: Scenario = {
   name: 'many',
   summary: '2,000 clients, 2 senders x 400 lines, at most 32 lines in flight per sender',
-  full: { clients: 2000, senders: 2, lines: 400, mode: { kind: 'window', window: 32 } },
+  full: { clients: 2000, senders: 2, rooms: 0, lines: 400, mode: { kind: 'window', window: 32 } },
   rounds: 1,
   headlines: [
     { key: 'deliveriesPerS', label: 'deliveries/s', better: 'higher', digits: 0 },
