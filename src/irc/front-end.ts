@@ -1,0 +1,216 @@
+// The IRC front end: one actor per connection on the hub, as line/front-end.ts does for the line
+// protocol. No sockets here: a driver (drivers/tcp-server.ts, with a 510-byte line limit) hands
+// over each connection's frames and carries out the outputs (completion = close after flushing).
+//
+//   open, frames ─pace─…, hangup ┐
+//   registration timer (once)    │
+//   ping ticks (every interval)  ├─ownInputs (queue)─┐
+//   too slow (from the driver)   ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
+//   hub events about this connection, settled ──────┘                    ▲
+//   every other line the hub renders for this connection ────────────────┘ (port.deliver)
+//
+// The hub renders each event once for every IRC connection (one renderer per front end, so the
+// hub's memo shares it). Lines about others (a room's PRIVMSG, JOIN, QUIT…) go straight to the
+// output in the order decided; events about this connection (its welcome, its replies, its own
+// lines for echo-message) and `settled` go to the reducer, which keeps replies in command order.
+import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, queueScheduler, scan, type OperatorFunction, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import type { ChatEvent, HubNotice } from '../core/events.ts';
+import type { ConnId } from '../core/intents.ts';
+import type { Frame } from '../framing.ts';
+import type { Hub, Port } from '../hub/hub.ts';
+import type { Connection, FlowControl, FrontEnd, Output } from '../line/front-end.ts';
+import { pace } from '../operators/pace.ts';
+import type { Lusers, ServerInfo } from './numerics.ts';
+import { ircRenderer, type IrcRendering } from './render.ts';
+import { initialSession, step, type SessionConfig, type SessionInput, type Transition } from './session.ts';
+
+export interface IrcConfig {
+  /** The source of every server reply (`--irc-server-name`). */
+  readonly serverName: string;
+  /** How long a connection may take to register, in ms (the line protocol's name timeout). */
+  readonly registrationTimeoutMs: number;
+  /** A client silent this long is pinged, and dropped if silent as long again. */
+  readonly pingIntervalMs: number;
+  /** Input lines per second, sustained; 0 turns flood control off. */
+  readonly rate: number;
+  readonly burst: number;
+}
+
+/** The default ping interval: 90 s of silence brings a PING, 90 s more a drop. */
+export const IRC_PING_INTERVAL_MS = 90_000;
+
+const OPEN: SessionInput = Object.freeze({ kind: 'open' });
+const HANGUP: SessionInput = Object.freeze({ kind: 'hangup' });
+const TIMEOUT: SessionInput = Object.freeze({ kind: 'timeout' });
+const TICK: SessionInput = Object.freeze({ kind: 'tick' });
+const TOO_SLOW: SessionInput = Object.freeze({ kind: 'too-slow' });
+const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
+const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
+
+/** The hub events the reducer must see: those about this connection (the rest are only written). */
+export function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): boolean {
+  switch (event.kind) {
+    case 'welcome':
+    case 'name-taken':
+    case 'renamed':
+    case 'entered':
+    case 'parted':
+    case 'reply':
+    case 'said':
+    case 'undelivered':
+      return event.conn === conn;
+    case 'whispered':
+      return event.from === conn;
+    case 'node-closed':
+    case 'resynced':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The chat's figures for LUSERS, from the hub's state. */
+export function hubLusers(hub: Hub): Lusers {
+  const { state } = hub;
+  let local = 0;
+  for (const user of state.users.values()) if (user.node === hub.node) local++;
+  let servers = 0;
+  for (const record of state.nodes.values()) if (!record.gone) servers++;
+  return { users: state.users.size, servers: Math.max(1, servers), unknown: Math.max(0, hub.connections() - local), channels: state.rooms.size, local };
+}
+
+/** IRC on `hub`; `scheduler` is where time comes from (virtual in marble tests). */
+export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLike = asyncScheduler): FrontEnd {
+  const server: ServerInfo = {
+    name: config.serverName,
+    created: new Date(scheduler.now()).toUTCString(),
+    maxRoomsPerUser: hub.state.config.maxRoomsPerUser,
+  };
+  const sessionConfig: SessionConfig = { server, lusers: () => hubLusers(hub), pingIntervalMs: config.pingIntervalMs };
+  // One renderer for every connection of this front end: the hub renders an event once for all.
+  const render = ircRenderer(config.serverName);
+
+  function connect({ id, frame$, tooSlow$ = EMPTY }: Connection): Observable<Output> {
+    return new Observable<Output>((subscriber) => {
+      // Reading stops while flood control holds lines back or the session has too much waiting.
+      let paced = false;
+      let holding = false;
+      let paused = false;
+      const flow = (): void => {
+        if (paced || holding) {
+          if (!paused) subscriber.next(PAUSE);
+          paused = true;
+        } else if (paused) {
+          paused = false;
+          subscriber.next(RESUME);
+        }
+      };
+      const onHeld = (held: number): void => {
+        paced = held > 0;
+        flow();
+      };
+      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
+      const local$ = ownInputs(input$, tooSlow$, config, scheduler);
+
+      const inbox = new Subject<SessionInput>();
+      const port: Port<IrcRendering> = {
+        render,
+        deliver(event, lines) {
+          if (concernsSession(event, id)) inbox.next({ kind: 'event', event, lines });
+          else for (const line of lines) subscriber.next({ kind: 'send', line, soon: false });
+        },
+        settled(intent) {
+          inbox.next({ kind: 'settled', intent });
+        },
+      };
+      const detach = hub.attach(id, port as Port);
+      const start: Transition = { session: initialSession(id), effects: [] };
+      const shell = carryOut(hub, (hold) => {
+        holding = hold;
+        flow();
+      });
+      return merge(inbox, local$)
+        .pipe(
+          scan((previous: Transition, input: SessionInput) => step(previous.session, input, sessionConfig), start),
+          shell,
+          // However the actor ends, the chat hears that it left (a no-op after a QUIT: the chat
+          // ignores a second leave, and a leave from a connection that never registered).
+          finalize(() => {
+            detach();
+            hub.publish({ kind: 'leave', conn: id, reason: 'dropped' });
+          }),
+        )
+        .subscribe(subscriber);
+    });
+  }
+  return { connect };
+}
+
+/**
+ * A connection's own inputs: `open`, its frames, `hangup` when they end; `timeout` once when
+ * registration's time is up; `tick` every ping interval; `too-slow` once if the driver says so.
+ * Each goes through the queueScheduler trampoline the memory log decides on, so a step's effects
+ * are all carried out before anything it published is decided (as in line/front-end.ts).
+ */
+function ownInputs(frame$: Observable<Frame>, tooSlow$: Observable<unknown>, config: IrcConfig, scheduler: SchedulerLike): Observable<SessionInput> {
+  return new Observable<SessionInput>((subscriber) => {
+    const deliver = (input: SessionInput): void => void queueScheduler.schedule(() => subscriber.next(input));
+    deliver(OPEN);
+    subscriber.add(scheduler.schedule(() => deliver(TIMEOUT), config.registrationTimeoutMs));
+    const interval = config.pingIntervalMs;
+    subscriber.add(
+      scheduler.schedule(function (this: SchedulerAction<unknown>) {
+        deliver(TICK);
+        this.schedule(undefined, interval);
+      }, interval),
+    );
+    const fail = (err: unknown): void => void queueScheduler.schedule(() => subscriber.error(err));
+    subscriber.add(frame$.subscribe({ next: deliver, error: fail, complete: () => deliver(HANGUP) }));
+    let slow = false;
+    subscriber.add(
+      tooSlow$.subscribe(() => {
+        if (slow) return;
+        slow = true;
+        deliver(TOO_SLOW);
+      }),
+    );
+  });
+}
+
+/** The shell: carries out each transition's effects in order. `close` and `abort` end the output. */
+function carryOut(hub: Hub, hold: (holding: boolean) => void): OperatorFunction<Transition, Output> {
+  return (transition$) =>
+    new Observable<Output>((subscriber) =>
+      transition$.subscribe({
+        next({ effects }) {
+          for (const effect of effects) {
+            if (subscriber.closed) return;
+            switch (effect.kind) {
+              case 'send':
+                subscriber.next({ kind: 'send', line: effect.line, soon: true });
+                break;
+              case 'log':
+                subscriber.next(effect);
+                break;
+              case 'publish':
+                hub.publish(effect.intent);
+                break;
+              case 'hold':
+              case 'release':
+                hold(effect.kind === 'hold');
+                break;
+              case 'abort':
+                subscriber.next(effect);
+                subscriber.complete();
+                break;
+              case 'close':
+                subscriber.complete();
+                break;
+            }
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
