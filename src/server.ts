@@ -11,6 +11,9 @@ import { describeError, listenTcp } from './drivers/tcp-server.ts';
 import { createHub, type Hub } from './hub/hub.ts';
 import type { ChatLog } from './hub/log.ts';
 import { createMemoryLog } from './hub/memory-log.ts';
+import { IRC_PING_INTERVAL_MS, ircFrontEnd } from './irc/front-end.ts';
+import { MAX_IRC_LINE_BYTES } from './irc/irc-line.ts';
+import { SERVER_FULL as IRC_SERVER_FULL } from './irc/numerics.ts';
 import type { ServerSettings } from './config.ts';
 import { lineFrontEnd } from './line/front-end.ts';
 import { SERVER_FULL } from './line/messages.ts';
@@ -34,6 +37,8 @@ export interface ServerOptions {
   readonly scheduler?: SchedulerLike;
   /** The name timeout in ms, beating `settings.nameTimeoutSeconds` (tests use short ones). */
   readonly nameTimeoutMs?: number;
+  /** IRC: how long a silent client waits for a PING, and then for its answer (default 90 s). */
+  readonly ircPingIntervalMs?: number;
 }
 
 /** Starts the server the settings describe; rejects (with every listener closed) if one cannot listen. */
@@ -60,5 +65,22 @@ export async function startServer(settings: ServerSettings, log: Log, options: S
       return { name: 'line protocol', ...tcp };
     },
   ];
+  const { ircPort } = settings;
+  if (ircPort !== null) {
+    // IRC: its own front end on the same hub; lines of at most 512 bytes with CR LF (longer: 417).
+    const irc = ircFrontEnd(
+      hub,
+      { serverName: settings.ircServerName, registrationTimeoutMs: nameTimeoutMs, pingIntervalMs: options.ircPingIntervalMs ?? IRC_PING_INTERVAL_MS, rate: settings.rate, burst: settings.burst },
+      scheduler,
+    );
+    drivers.push(async (h: Hub) => {
+      const tcp = await listenTcp(
+        { host: settings.host, port: ircPort, maxLineBytes: MAX_IRC_LINE_BYTES, sendqBytes: settings.sendqBytes, admit, full: IRC_SERVER_FULL.encode(), newId: h.newConn, outboxes },
+        irc.connect,
+        log,
+      );
+      return { name: 'IRC', ...tcp };
+    });
+  }
   return run(hub, drivers);
 }
