@@ -8,6 +8,7 @@ import { asyncScheduler } from 'rxjs';
 import type { ChatConfig } from './core/state.ts';
 import { adaptiveTiming, createOutboxes } from './drivers/outbox.ts';
 import { describeError, listenTcp } from './drivers/tcp-server.ts';
+import { listenWeb } from './drivers/ws-server.ts';
 import { createHub, type Hub } from './hub/hub.ts';
 import type { ChatLog } from './hub/log.ts';
 import { createMemoryLog } from './hub/memory-log.ts';
@@ -65,6 +66,18 @@ export async function startServer(settings: ServerSettings, log: Log, options: S
       return { name: 'line protocol', ...tcp };
     },
   ];
+  const { webPort } = settings;
+  if (webPort !== null) {
+    // The page and its WebSocket: each WebSocket is a line connection like a TCP one (same front end, same count).
+    drivers.push(async (h: Hub) => {
+      const web = await listenWeb(
+        { host: settings.host, port: webPort, maxLineBytes: settings.maxLineBytes, sendqBytes: settings.sendqBytes, admit, full: SERVER_FULL, newId: h.newConn, origins: settings.webOrigins, outboxes },
+        line.connect,
+        log,
+      );
+      return { name: 'web', ...web };
+    });
+  }
   const { ircPort } = settings;
   if (ircPort !== null) {
     // IRC: its own front end on the same hub; lines of at most 512 bytes with CR LF (longer: 417).
