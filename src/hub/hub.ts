@@ -141,10 +141,22 @@ export function createHub(log: ChatLog, config?: ChatConfig): Hub {
       case 'entry':
         decide(state, item.entry, route, item.entry.node === node ? settle : undefined);
         return;
-      case 'restore':
+      case 'restore': {
+        const before = state;
         state = item.snapshot === null ? new ChatState(config) : ChatState.restore(item.snapshot, config);
-        if (item.lost) toNode({ kind: 'resynced' });
+        if (item.lost) {
+          toNode({ kind: 'resynced' });
+          // The restored chat may have forgotten users of this node (their lines would be ignored
+          // from now on: close them, they reconnect) and may remember ones that left (leave).
+          for (const [conn, port] of Array.from(ports)) {
+            if (before.users.has(conn) && !state.users.has(conn)) give(port, { kind: 'node-closed', node, why: 'gone' }, true);
+          }
+          for (const user of state.users.values()) {
+            if (user.node === node && !ports.has(user.conn)) log.append({ kind: 'leave', conn: user.conn, reason: 'dropped' });
+          }
+        }
         return;
+      }
       case 'undelivered':
         for (const intent of item.intents) {
           if (!('conn' in intent)) continue;
