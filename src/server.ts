@@ -12,6 +12,9 @@ import { listenWeb } from './drivers/ws-server.ts';
 import { createHub, type Hub } from './hub/hub.ts';
 import type { ChatLog } from './hub/log.ts';
 import { createMemoryLog } from './hub/memory-log.ts';
+import { createMetrics } from './drivers/metrics.ts';
+import { createRedisLog } from './drivers/redis-log.ts';
+import { asClusterNode } from './drivers/redis-node.ts';
 import { IRC_PING_INTERVAL_MS, ircFrontEnd } from './irc/front-end.ts';
 import { MAX_IRC_LINE_BYTES } from './irc/irc-line.ts';
 import { SERVER_FULL as IRC_SERVER_FULL } from './irc/numerics.ts';
@@ -46,8 +49,23 @@ export interface ServerOptions {
 export async function startServer(settings: ServerSettings, log: Log, options: ServerOptions = {}): Promise<Running> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const nameTimeoutMs = options.nameTimeoutMs ?? settings.nameTimeoutSeconds * 1000;
-  const chatLog: ChatLog = createMemoryLog(newNodeId(), scheduler);
+  const node = newNodeId();
+  const metrics = settings.metricsPort === null ? null : createMetrics();
+  // With --redis, a node of the cluster whose log is that Redis's stream (drivers/redis-log.ts).
+  const redisLog =
+    settings.redis === null
+      ? null
+      : createRedisLog({ url: settings.redis, node, leaseMs: settings.nodeLeaseSeconds * 1000, config: chatConfig(settings), log, ...(metrics === null ? {} : { observe: metrics.observer }) });
+  const chatLog: ChatLog = redisLog ?? createMemoryLog(node, scheduler);
   const hub = createHub(chatLog, chatConfig(settings));
+  if (redisLog !== null) {
+    redisLog.snapshotFrom(() => hub.state.snapshot());
+    // Listen once this node has caught up with the cluster's log (it waits while Redis is out of reach).
+    await redisLog.ready.catch((err: unknown) => {
+      hub.dispose();
+      throw err;
+    });
+  }
   // One output batcher for every socket of the process: one flush writes them all.
   const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
   const admit = (): boolean => hub.connections() < settings.maxClients;
@@ -95,5 +113,14 @@ export async function startServer(settings: ServerSettings, log: Log, options: S
       return { name: 'IRC', ...tcp };
     });
   }
-  return run(hub, drivers);
+  let running: Running | undefined;
+  if (metrics !== null && settings.metricsPort !== null) {
+    const held = redisLog === null ? undefined : () => redisLog.held();
+    drivers.push(metrics.driver(settings.host, settings.metricsPort, () => running?.listeners ?? [], held));
+  }
+  running = await run(hub, drivers).catch(async (err: unknown) => {
+    await redisLog?.close(0);
+    throw err;
+  });
+  return redisLog === null ? running : asClusterNode(running, redisLog, log);
 }

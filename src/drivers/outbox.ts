@@ -35,6 +35,7 @@
 // Buffer, handed over once per socket instead of once per line.
 import type { Socket } from 'node:net';
 import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { ioCounters } from './io-counters.ts';
 
 export interface Outbox {
   /**
@@ -194,6 +195,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     write(bytes: Buffer, soon = false): void {
       if (this.#over) return;
       this.#chunks.push(bytes);
+      ioCounters.linesOut++;
       this.#bytes += bytes.length;
       if (!this.#queued) {
         this.#queued = true;
@@ -227,10 +229,12 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       this.#bytes = 0;
       if (this.#over || this.socket.destroyed || !this.socket.writable) return;
       this.socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
+      ioCounters.bytesOut += bytes;
       // What the kernel did not take stays in Node's buffer: that backlog is what the budget limits.
       const unsent = this.socket.writableLength;
       if (unsent > this.budgetBytes) {
         this.#over = true;
+        ioCounters.sendqCutoffs++;
         this.onOverBudget(unsent);
       }
     }

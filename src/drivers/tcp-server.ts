@@ -11,6 +11,7 @@ import { splitLines } from '../framing.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Connection, Output } from '../line/front-end.ts';
 import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
+import { ioCounters } from './io-counters.ts';
 import { socketChunk$ } from './socket.ts';
 
 export interface TcpListenerOptions {
@@ -114,6 +115,7 @@ export function listenTcp(
           log(`#${label(id)} ${output.message}`);
           break;
         case 'pause':
+          ioCounters.floodPauses++;
           socket.pause();
           break;
         case 'resume':
