@@ -1,15 +1,24 @@
-// Tab completion (src/client/complete.ts): examples for each position in the line, then properties
-// over any line and any roster. `tab` below applies an answer the way Node 20's readline does on
+// Tab completion (src/client/complete.ts): examples for each position in the line (commands, room
+// names after /join /part /who, user names), then properties over any line, roster and rooms. `tab` below applies an answer the way Node 20's readline does on
 // the first Tab (lib/internal/readline/interface.js, `kTabCompleter`), so the properties speak
 // about what the user sees happen to the line, not only about the candidates.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commonPrefix, complete, type Completion } from '../src/client/complete.ts';
+import { NO_ROOMS, knownRooms, type Rooms } from '../src/client/rooms.ts';
 import { EMPTY_ROSTER, type Roster } from '../src/client/roster.ts';
-import { nameKey } from '../src/protocol/names.ts';
+import { nameKey } from '../src/core/names.ts';
 
 const R = (me: string | null, ...names: string[]): Roster => ({ me, names, keys: names.map(nameKey) });
 const ROSTER = R('Bob', 'Bob', 'Ann', 'anna', 'Joe', 'José', 'zed');
+/** Rooms I am in, and rooms seen in a /rooms list. */
+const ROOMS = (joined: string[], listed: string[] = []): Rooms => ({
+  ...NO_ROOMS,
+  current: joined.at(-1) ?? null,
+  joined,
+  list: listed.map((room) => ({ room, users: 1 })),
+});
+const MINE = ROOMS(['#lobby', '#rust'], ['#lobby', '#rust', '#ruby', '#Haskell', '#go']);
 
 /** The line after one Tab, as readline computes it (the cursor at the end of `line`). */
 function tab(line: string, [completions, completeOn]: Completion): string {
@@ -20,16 +29,24 @@ function tab(line: string, [completions, completeOn]: Completion): string {
   return line;
 }
 
-const typed = (line: string, roster: Roster = ROSTER): string => tab(line, complete(line, roster));
+const typed = (line: string, roster: Roster = ROSTER, rooms: Rooms = MINE): string => tab(line, complete(line, roster, rooms));
 
 describe('complete: command names', () => {
   it('should complete a command word, with a space when the command takes arguments', () => {
     expect(complete('/ms', ROSTER)).toEqual([['/msg '], '/ms']);
     expect(complete('/w', ROSTER)).toEqual([['/who'], '/w']);
-    expect(complete('/h', ROSTER)).toEqual([['/help'], '/h']);
+    expect(complete('/he', ROSTER)).toEqual([['/help'], '/he']);
     expect(typed('/ms')).toBe('/msg ');
     expect(typed('/n')).toBe('/nick ');
     expect(typed('/q')).toBe('/quit');
+  });
+
+  it('should complete the room commands: a space after /join (it needs a room), none after those whose room is optional', () => {
+    expect(typed('/j')).toBe('/join ');
+    expect(typed('/p')).toBe('/part');
+    expect(typed('/r')).toBe('/rooms');
+    expect(typed('/hi')).toBe('/history');
+    expect(complete('/h', ROSTER)).toEqual([['/history', '/help'], '/h']);
   });
 
   it('should match in any letter case and keep leading spaces', () => {
@@ -38,10 +55,43 @@ describe('complete: command names', () => {
   });
 
   it('should offer every command for a bare slash, and both for an ambiguous prefix', () => {
-    expect(complete('/', ROSTER)[0]).toEqual(['/who', '/msg ', '/nick ', '/me ', '/help', '/quit']);
+    expect(complete('/', ROSTER)[0]).toEqual(['/who', '/join ', '/part', '/rooms', '/history', '/msg ', '/nick ', '/me ', '/help', '/quit']);
     expect(complete('/m', ROSTER)).toEqual([['/msg ', '/me '], '/m']);
     expect(typed('/m')).toBe('/m'); // readline lists them on a second Tab
     expect(complete('/x', ROSTER)).toEqual([[], '/x']);
+  });
+});
+
+describe('complete: room names', () => {
+  it('should complete the room of /join and /who from my rooms and the listed ones, with its #', () => {
+    expect(typed('/join #h')).toBe('/join #Haskell');
+    expect(typed('/join #ru')).toBe('/join #ru'); // #rust and #ruby: listed on a second Tab
+    expect(complete('/join #ru', ROSTER, MINE)).toEqual([['#ruby', '#rust'], '#ru']);
+    expect(typed('/join #rus')).toBe('/join #rust');
+    expect(typed('/who #g')).toBe('/who #go');
+    expect(typed('/WHO  #G')).toBe('/WHO  #go');
+  });
+
+  it('should keep a room typed without its # without it, as the server takes it', () => {
+    expect(typed('/join has')).toBe('/join Haskell');
+    expect(typed('/join HAS')).toBe('/join Haskell');
+    expect(complete('/join ru', ROSTER, MINE)).toEqual([['ruby', 'rust'], 'ru']);
+  });
+
+  it('should list every room for an empty word, and complete /part only to rooms I am in', () => {
+    expect(complete('/join ', ROSTER, MINE)).toEqual([['#go', '#Haskell', '#lobby', '#ruby', '#rust'], '']);
+    expect(typed('/join ')).toBe('/join #');
+    expect(complete('/part ', ROSTER, MINE)).toEqual([['#lobby', '#rust'], '']);
+    expect(typed('/part #r')).toBe('/part #rust');
+    expect(typed('/part #h')).toBe('/part #h'); // not mine: nothing to leave
+  });
+
+  it('should know my rooms before any /rooms list, and complete nothing after the room', () => {
+    expect(typed('/join #r', ROSTER, ROOMS(['#lobby', '#rust']))).toBe('/join #rust');
+    expect(complete('/join #rust ', ROSTER, MINE)).toEqual([[], '']);
+    expect(complete('/join #rust a', ROSTER, MINE)).toEqual([[], 'a']);
+    expect(complete('/join #r', ROSTER, NO_ROOMS)).toEqual([[], '#r']);
+    expect(complete('/who Ann', ROSTER, MINE)).toEqual([[], 'Ann']); // /who takes a room, not a name
   });
 });
 
@@ -126,14 +176,29 @@ const typedPrefix = (names: readonly string[]): fc.Arbitrary<string> =>
     });
 
 /** Where the word being completed may stand: first, after /msg, later in chat or /me, after /nick. */
-const context = fc.constantFrom('', '  ', '/msg ', '/MSG  ', 'hi ', 'hi\t', '/me waves at ', '/msg Ann ', '/nick ', 'Ann: ', '/who ');
+const context = fc.constantFrom('', '  ', '/msg ', '/MSG  ', 'hi ', 'hi\t', '/me waves at ', '/msg Ann ', '/nick ', 'Ann: ', '/who ', '/join ', '/part ', '/JOIN  ');
 
-/** A roster, and a line typed against it: mostly a context and the start of a name, else anything. */
-const rosterAndLine: fc.Arbitrary<[Roster, string]> = roster.chain((who) =>
+/** Room names as the server writes them, often sharing a prefix in some letter case. */
+const roomName = fc.oneof(
+  fc.constantFrom('#lobby', '#rust', '#Rust-lang', '#RUBY', '#ruby.on.rails', '#go', '#Ωmega', '#ωMEGA', '#straße', '#STRASSE'),
+  fc.stringMatching(/^[A-Za-z0-9_.-]{1,32}$/).map((r) => `#${r}`),
+);
+const rooms: fc.Arbitrary<Rooms> = fc
+  .tuple(fc.uniqueArray(roomName, { selector: nameKey, maxLength: 6 }), fc.uniqueArray(roomName, { selector: nameKey, maxLength: 8 }))
+  .map(([joined, listed]) => ROOMS(joined, listed));
+
+/** A roster and rooms, and a line typed against them: mostly a context and the start of a name or room, else anything. */
+const rosterAndLine: fc.Arbitrary<[Roster, string, Rooms]> = fc.tuple(roster, rooms).chain(([who, where]) =>
   fc.tuple(
     fc.constant(who),
     fc.oneof(
       { weight: 4, arbitrary: fc.tuple(context, typedPrefix(who.names)).map(([before, word]) => before + word) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.constantFrom('/join ', '/part ', '/who ', '/Join  '), typedPrefix([...where.joined, ...where.list.map((r) => r.room)]), fc.boolean())
+          .map(([before, word, bare]) => before + (bare ? word.replace(/^#/u, '') : word)),
+      },
       { weight: 1, arbitrary: fc.tuple(context, fc.constantFrom('/', '/m', '/Ms', '/WHO', '')).map(([before, word]) => before + word) },
       {
         weight: 2,
@@ -145,14 +210,15 @@ const rosterAndLine: fc.Arbitrary<[Roster, string]> = roster.chain((who) =>
       // Any UTF-16 code unit: controls, lone surrogates (the `binary` unit costs a second to set up).
       { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 30 }) },
     ),
+    fc.constant(where),
   ),
 );
 
 describe('complete: properties', () => {
   it('should never throw, and answer with a suffix of the line', () => {
     fc.assert(
-      fc.property(rosterAndLine, ([who, text]) => {
-        const [, substring] = complete(text, who);
+      fc.property(rosterAndLine, ([who, text, where]) => {
+        const [, substring] = complete(text, who, where);
         expect(text.endsWith(substring)).toBe(true);
       }),
       RUNS,
@@ -161,21 +227,27 @@ describe('complete: properties', () => {
 
   it('should only offer candidates that start with the completed text, in any letter case', () => {
     fc.assert(
-      fc.property(rosterAndLine, ([who, text]) => {
-        const [candidates, substring] = complete(text, who);
+      fc.property(rosterAndLine, ([who, text, where]) => {
+        const [candidates, substring] = complete(text, who, where);
         for (const candidate of candidates) expect(nameKey(candidate).startsWith(nameKey(substring))).toBe(true);
       }),
       RUNS,
     );
   });
 
-  it('should never offer my own name, and only names that are online', () => {
+  it('should offer only names online (never mine), or after /join, /who, /part only rooms known (for /part, mine)', () => {
     fc.assert(
-      fc.property(rosterAndLine, ([who, text]) => {
-        const [candidates] = complete(text, who);
+      fc.property(rosterAndLine, ([who, text, where]) => {
+        const [candidates] = complete(text, who, where);
+        const command = /^\s*(\/\S+)\s+\S*$/u.exec(text)?.[1]?.toLowerCase();
+        const roomsOffered = command === '/part' ? where.joined : command === '/join' || command === '/who' ? knownRooms(where) : null;
         for (const candidate of candidates) {
           const word = candidate.replace(/:? $/u, '');
           if (word.startsWith('/')) continue;
+          if (roomsOffered !== null) {
+            expect(roomsOffered.map(nameKey)).toContain(nameKey(word.startsWith('#') ? word : `#${word}`));
+            continue;
+          }
           expect(who.keys).toContain(nameKey(word));
           if (who.me !== null) expect(nameKey(word)).not.toBe(nameKey(who.me));
         }
@@ -186,8 +258,8 @@ describe('complete: properties', () => {
 
   it('should never lose what was typed: after a Tab the line still starts with it, in some letter case', () => {
     fc.assert(
-      fc.property(rosterAndLine, ([who, text]) => {
-        expect(nameKey(tab(text, complete(text, who))).startsWith(nameKey(text))).toBe(true);
+      fc.property(rosterAndLine, ([who, text, where]) => {
+        expect(nameKey(tab(text, complete(text, who, where))).startsWith(nameKey(text))).toBe(true);
       }),
       RUNS,
     );
@@ -195,11 +267,11 @@ describe('complete: properties', () => {
 
   it('should be stable: a second Tab after a unique completion never changes what the first one wrote', () => {
     fc.assert(
-      fc.property(rosterAndLine, ([who, text]) => {
-        const first = complete(text, who);
+      fc.property(rosterAndLine, ([who, text, where]) => {
+        const first = complete(text, who, where);
         fc.pre(first[0].length === 1);
         const once = tab(text, first);
-        const twice = tab(once, complete(once, who));
+        const twice = tab(once, complete(once, who, where));
         expect(twice.startsWith(once)).toBe(true);
         // A completed word that ends without a separator (`/who`) completes to itself.
         if (!/\s$/u.test(once)) expect(twice).toBe(once);

@@ -1,27 +1,37 @@
-// How lines look: which kind each server line is (style.ts), how each kind is painted with colour
-// on and off (paint.ts), when colour is on at all (NO_COLOR, --no-color, TTY, TERM), and that the
-// reducer hands the painter sanitised text with the right style (colour comes after sanitising).
+// How lines look: which kind each server line is (style.ts, over the parsed line), how each kind is
+// painted with colour on and off (paint.ts), the coloured `[#room]` tag of another room's line,
+// when colour is on at all (NO_COLOR, --no-color, TTY, TERM), and that the reducer hands the
+// painter sanitised text with the right style and room (colour comes after sanitising).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialClientState, stepClient, type ClientConfig, type ClientEffect, type ClientState } from '../src/client/client.ts';
-import { colorEnabled, paint, type TextStyle } from '../src/client/paint.ts';
+import { colorEnabled, paint, paintLine, type TextStyle } from '../src/client/paint.ts';
 import { mentions, styleOf, type PrintStyle } from '../src/client/style.ts';
 import {
   GOODBYE_ANONYMOUS,
+  NO_ROOM,
   SHUTTING_DOWN,
   USERNAME_PROMPT,
   actionLine,
   chatLine,
   goodbye,
+  inRoom,
   joinedNotice,
+  joinedRoom,
   leftNotice,
+  memberList,
   noSuchUser,
+  nowIn,
+  parseServerLine,
   privateLine,
   renamedNotice,
+  roomList,
+  stamped,
   unknownCommand,
   welcome,
   whoList,
-} from '../src/protocol/messages.ts';
+  youLeft,
+} from '../src/line/messages.ts';
 
 const ESC = '\u001b';
 
@@ -49,8 +59,21 @@ describe('style: the kind of each server line', () => {
     ['the welcome', welcome('Bob').text, 'Bob', 'chat'],
     ['chat that looks like a notice', chatLine('Eve', '*** Bob joined the chat').text, 'Bob', 'mention'],
     ['chat that looks like a private message', chatLine('Eve', '[Ann -> Bob] x').text, 'Joe', 'chat'],
+    ['now in a room', nowIn('#rust', 2).text, 'Bob', 'notice'],
+    ['a room join', joinedRoom('Ann', '#rust').text, 'Bob', 'notice'],
+    ['my part', youLeft('#rust').text, 'Bob', 'notice'],
+    ['the room list', roomList([{ room: '#lobby', users: 2 }]).text, 'Bob', 'notice'],
+    ['the member list', memberList('#rust', ['Ann']).text, 'Bob', 'notice'],
+    ['in no room', NO_ROOM.text, 'Bob', 'notice'],
+    ["another room's chat", inRoom('#rust', chatLine('Ann', 'hi')).text, 'Bob', 'chat'],
+    ["another room's chat naming me", inRoom('#rust', chatLine('Ann', 'hi Bob')).text, 'Bob', 'mention'],
+    ["another room's action", inRoom('#rust', actionLine('Ann', 'waves')).text, 'Bob', 'action'],
+    ["another room's notice", inRoom('#rust', joinedRoom('Ann', '#rust')).text, 'Bob', 'notice'],
+    ['a history line', stamped(0, chatLine('Ann', 'old')).text, 'Bob', 'chat'],
+    ['a history action', stamped(0, actionLine('Ann', 'waved')).text, 'Bob', 'action'],
+    ['text the server never writes', 'Goodbye cruel world!', 'Bob', 'chat'],
   ])('should style %s', (_case, line, me, style) => {
-    expect(styleOf(line, me)).toBe(style);
+    expect(styleOf(parseServerLine(line), me)).toBe(style);
   });
 
   it('should find my name only as a whole word, in any case', () => {
@@ -92,6 +115,23 @@ describe('paint: each style with colour on and off', () => {
         const painted = paint(text, style, true);
         expect(painted.replace(/\u001b\[[0-9;]*m/gu, '')).toBe(text.replace(/\u001b\[[0-9;]*m/gu, ''));
         expect(painted.includes(text)).toBe(true);
+      }),
+    );
+  });
+
+  it("should colour another room's tag apart from the rest of its line, and nothing else", () => {
+    expect(paintLine('[#rust] (Ann) hi', 'chat', '#rust', true)).toBe(`${ESC}[33m[#rust]${ESC}[39m (Ann) hi`);
+    expect(paintLine('[#rust] * Ann waves', 'action', '#rust', true)).toBe(`${ESC}[33m[#rust]${ESC}[39m ${ESC}[32m* Ann waves${ESC}[39m`);
+    expect(paintLine('[#rust] (Ann) hi', 'chat', '#rust', false)).toBe('[#rust] (Ann) hi');
+    expect(paintLine('(Ann) hi', 'chat', undefined, true)).toBe('(Ann) hi');
+    expect(paintLine('(Ann) [#rust] hi', 'chat', '#rust', true)).toBe('(Ann) [#rust] hi'); // not its tag: no colour
+    expect(paintLine('* Ann waves', 'action', undefined, true)).toBe(paint('* Ann waves', 'action', true));
+  });
+
+  it('should, with colour off, print a tagged line byte for byte', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.constantFrom(...STYLES), (room, rest, style) => {
+        expect(paintLine(`[${room}] ${rest}`, style, room, false)).toBe(`[${room}] ${rest}`);
       }),
     );
   });
@@ -143,6 +183,14 @@ describe('the reducer: sanitised text, then a style for the painter', () => {
       { kind: 'print', text: '* Ann waves', style: 'action' },
       { kind: 'print', text: '(Ann) BOB?', style: 'mention' },
       { kind: 'print', text: '[Bob -> Ann] ok', style: 'private' },
+    ]);
+  });
+
+  it("should name the room of another room's line, so the driver can colour its tag", () => {
+    expect(printed(inRoom('#rust', chatLine('Ann', 'hi Bob')).text, inRoom('#rust', actionLine('Ann', 'waves')).text, chatLine('Ann', '[#rust] x').text)).toEqual([
+      { kind: 'print', text: '[#rust] (Ann) hi Bob', style: 'mention', room: '#rust' },
+      { kind: 'print', text: '[#rust] * Ann waves', style: 'action', room: '#rust' },
+      { kind: 'print', text: '(Ann) [#rust] x', style: 'chat' },
     ]);
   });
 

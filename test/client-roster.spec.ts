@@ -1,16 +1,32 @@
 // Who is online, as the client derives it from the server's lines: marble tests through the pure
-// client (`roster$` next to `effect$`), the auto-`/who` after the welcome (only with `whoOnJoin`),
-// and unit tests of the line parser against the exact server lines from src/protocol/messages.ts.
+// client (`roster$` next to `effect$`), the auto-`/who #lobby` after the welcome (only with
+// `whoOnJoin`), and unit tests of `updateRoster` over the exact server lines from
+// src/line/messages.ts, read by its parser.
 //
 // Marbles: `conn` connected, `server` frames, `user` typed lines. In `roster$` marbles, `e` is the
 // empty roster a subscriber gets at once; the other letters are rosters built with `R(me, ...)`.
 import { describe, expect, it } from 'vitest';
 import type { ClientSinks, ClientSources } from '../src/client/chat-client.ts';
 import type { ClientConfig, ClientEffect, PrintStyle } from '../src/client/client.ts';
-import { EMPTY_ROSTER, MAX_ROSTER, rosterEvent, updateRoster, type Roster, type RosterEvent } from '../src/client/roster.ts';
+import { EMPTY_ROSTER, MAX_ROSTER, updateRoster, type Roster } from '../src/client/roster.ts';
+import { nameKey } from '../src/core/names.ts';
 import type { Frame } from '../src/framing.ts';
-import { joinedNotice, leftNotice, renamedNotice, welcome, whoList } from '../src/protocol/messages.ts';
-import { nameKey } from '../src/protocol/names.ts';
+import {
+  actionLine,
+  chatLine,
+  inRoom,
+  joinedNotice,
+  joinedRoom,
+  leftNotice,
+  leftRoom,
+  memberList,
+  parseServerLine,
+  privateLine,
+  renamedNotice,
+  stamped,
+  welcome,
+  whoList,
+} from '../src/line/messages.ts';
 import { runClient } from './helpers/client.ts';
 import { marbles } from './helpers/marbles.ts';
 
@@ -130,7 +146,7 @@ describe('client roster: from the lines the server sends', () => {
     });
   });
 
-  it('should not read a roster out of what users say', () => {
+  it('should not read a roster out of what users say, only who said it', () => {
     marbles(({ hot, expectObservable }) => {
       const conn = hot('   c');
       const server = hot(' -wabc', {
@@ -140,19 +156,19 @@ describe('client roster: from the lines the server sends', () => {
         c: L('[Eve -> Bob] You are now connected, Eve!'),
       });
       const roster$ = rosters({ connected$: conn, serverFrame$: server });
-      expectObservable(roster$).toBe('ew', { e: EMPTY_ROSTER, w: R('Bob', 'Bob') });
+      expectObservable(roster$).toBe('ewa', { e: EMPTY_ROSTER, w: R('Bob', 'Bob'), a: R('Bob', 'Bob', 'Eve') });
     });
   });
 });
 
-describe('client roster: the /who after the welcome', () => {
-  it('should send /who once, right after the welcome, when interactive, and show the reply', () => {
+describe('client roster: the /who #lobby after the welcome', () => {
+  it('should ask who is in #lobby once, right after the welcome, when interactive, and show the reply', () => {
     marbles(({ hot, expectObservable }) => {
       const conn = hot('   c');
       const server = hot(' -u-w----l-w', {
         u: L('Username?'),
         w: WELCOME,
-        l: L(whoList(['Ann', 'Bob']).text),
+        l: L(memberList('#lobby', ['Ann', 'Bob']).text),
       });
       const user = hot('   --b', { b: 'Bob' });
       const { effect$, roster$ } = client({ connected$: conn, serverFrame$: server, userLine$: user }, { name: null, whoOnJoin: true });
@@ -160,11 +176,11 @@ describe('client roster: the /who after the welcome', () => {
         u: print('Username?', 'prompt'),
         b: send('Bob'),
         w: print('You are now connected, Bob!'),
-        W: send('/who'),
-        l: print('*** Users online (2): Ann, Bob', 'notice'),
+        W: send('/who #lobby'),
+        l: print('*** Users in #lobby (2): Ann, Bob', 'notice'),
       });
       // A second welcome (a server would never send one) asks nothing more and changes nothing.
-      expectObservable(roster$).toBe('e--w----l', { e: EMPTY_ROSTER, w: R('Bob', 'Bob'), l: R('Bob', 'Ann', 'Bob') });
+      expectObservable(roster$).toBe('e--w----l', { e: EMPTY_ROSTER, w: R('Bob', 'Bob'), l: R('Bob', 'Bob', 'Ann') });
     });
   });
 
@@ -195,24 +211,38 @@ describe('client roster: the /who after the welcome', () => {
   });
 });
 
-describe('client roster: parsing and updating', () => {
+/** The roster after each of `lines`, read as the client reads them. */
+const after = (roster: Roster, ...lines: string[]): Roster => lines.reduce((r, line) => updateRoster(r, parseServerLine(line)), roster);
+
+describe('client roster: reading each line', () => {
   it('should read each roster line exactly as the server writes it', () => {
-    const cases: Array<[string, RosterEvent]> = [
-      [welcome('Bob').text, { kind: 'welcome', name: 'Bob' }],
-      [joinedNotice('Ann').text, { kind: 'joined', name: 'Ann' }],
-      [leftNotice('Ann', 'quit').text, { kind: 'left', name: 'Ann' }],
-      [leftNotice('Ann', 'dropped').text, { kind: 'left', name: 'Ann' }],
-      [leftNotice('Ann', 'too-slow').text, { kind: 'left', name: 'Ann' }],
-      [renamedNotice('Ann', 'Anna').text, { kind: 'renamed', from: 'Ann', to: 'Anna' }],
-      [whoList(['Ann', 'Bob', 'José', 'a.b-c_d']).text, { kind: 'who', names: ['Ann', 'Bob', 'José', 'a.b-c_d'] }],
-      [whoList(['Ann']).text, { kind: 'who', names: ['Ann'] }],
-    ];
-    for (const [line, event] of cases) expect(rosterEvent(line)).toEqual(event);
+    const bob = after(EMPTY_ROSTER, welcome('Bob').text);
+    expect(bob).toEqual(R('Bob', 'Bob'));
+    expect(after(bob, joinedNotice('Ann').text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    expect(after(bob, joinedRoom('Ann', '#rust').text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    expect(after(bob, inRoom('#lobby', joinedNotice('Ann')).text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    expect(after(bob, inRoom('#rust', joinedRoom('Ann', '#rust')).text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    for (const reason of ['quit', 'dropped', 'too-slow'] as const) {
+      expect(after(bob, joinedNotice('Ann').text, leftNotice('Ann', reason).text)).toEqual(R('Bob', 'Bob'));
+    }
+    expect(after(bob, joinedNotice('Ann').text, renamedNotice('Ann', 'Anna').text)).toEqual(R('Bob', 'Bob', 'Anna'));
+    expect(after(bob, whoList(['Ann', 'Bob', 'José', 'a.b-c_d']).text)).toEqual(R('Bob', 'Ann', 'Bob', 'José', 'a.b-c_d'));
+    expect(after(bob, memberList('#rust', ['Ann', 'Joe']).text)).toEqual(R('Bob', 'Bob', 'Ann', 'Joe'));
   });
 
-  it('should find nothing in other lines, nor names the server could not have accepted', () => {
+  it('should learn who speaks live, and nothing from history or from leaving one room', () => {
+    const bob = after(EMPTY_ROSTER, welcome('Bob').text);
+    expect(after(bob, chatLine('Ann', 'hi').text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    expect(after(bob, actionLine('Ann', 'waves').text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    expect(after(bob, inRoom('#rust', chatLine('Ann', 'hi')).text)).toEqual(R('Bob', 'Bob', 'Ann'));
+    expect(after(bob, privateLine('Ann', 'Joe', 'psst').text)).toEqual(R('Bob', 'Bob', 'Ann', 'Joe'));
+    expect(after(bob, stamped(0, chatLine('Ann', 'long ago')).text)).toBe(bob);
+    expect(after(bob, joinedNotice('Ann').text, leftRoom('Ann', '#rust').text)).toEqual(R('Bob', 'Bob', 'Ann'));
+  });
+
+  it('should change nothing for other lines, nor for names the server could not have accepted', () => {
+    const bob = after(EMPTY_ROSTER, welcome('Bob').text);
     for (const line of [
-      '(Ann) *** Bob joined the chat',
       '*** Username Bob is taken',
       '*** Invalid username: name is empty',
       '*** You are already known as Bob',
@@ -220,29 +250,30 @@ describe('client roster: parsing and updating', () => {
       '*** Server is shutting down',
       '*** Bob joined the chat!',
       `*** ${'x'.repeat(25)} joined the chat`, // 25 characters: longer than any name
+      '*** Users online (3): Ann, b@d, Joe', // not a list the server writes: no change at all
       'You are now connected, !',
       'Username?',
+      '[#a] [#b] (Eve) hi',
     ]) {
-      expect(rosterEvent(line)).toBeNull();
+      expect(after(bob, line)).toBe(bob);
     }
-    expect(rosterEvent('*** Users online (3): Ann, b@d, Joe')).toEqual({ kind: 'who', names: ['Ann', 'Joe'] });
   });
 
   it('should return the very same roster when nothing changes', () => {
     const roster = R('Bob', 'Bob', 'Ann');
-    expect(updateRoster(roster, { kind: 'joined', name: 'ANN' })).toBe(roster);
-    expect(updateRoster(roster, { kind: 'left', name: 'Zed' })).toBe(roster);
-    expect(updateRoster(roster, { kind: 'welcome', name: 'Bob' })).toBe(roster);
+    expect(after(roster, joinedNotice('ANN').text)).toBe(roster);
+    expect(after(roster, leftNotice('Zed', 'quit').text)).toBe(roster);
+    expect(after(roster, welcome('Bob').text)).toBe(roster);
+    expect(after(roster, chatLine('ann', 'hi').text)).toBe(roster);
   });
 
   it('should drop duplicates (any case) from a /who reply and cap the roster at the server limit', () => {
-    expect(updateRoster(EMPTY_ROSTER, { kind: 'who', names: ['Ann', 'ANN', 'Bob'] })).toEqual(R(null, 'Ann', 'Bob'));
+    expect(after(EMPTY_ROSTER, whoList(['Ann', 'ANN', 'Bob']).text)).toEqual(R(null, 'Ann', 'Bob'));
     const many = Array.from({ length: MAX_ROSTER + 5 }, (_, i) => `u${i}`);
-    const event = rosterEvent(`*** Users online (${many.length}): ${many.join(', ')}`);
-    expect(event?.kind === 'who' ? event.names.length : -1).toBe(MAX_ROSTER);
-    const full = updateRoster(EMPTY_ROSTER, { kind: 'who', names: many });
+    const full = after(EMPTY_ROSTER, whoList(many).text);
     expect(full.names.length).toBe(MAX_ROSTER);
-    expect(updateRoster(full, { kind: 'joined', name: 'late' })).toBe(full); // full: not added
-    expect(updateRoster(full, { kind: 'left', name: 'u0' }).names.length).toBe(MAX_ROSTER - 1);
+    expect(after(full, joinedNotice('late').text)).toBe(full); // full: not added
+    expect(after(full, memberList('#rust', ['late', 'later']).text)).toBe(full);
+    expect(after(full, leftNotice('u0', 'quit').text).names.length).toBe(MAX_ROSTER - 1);
   });
 });

@@ -1,14 +1,15 @@
 // The terminal driver over in-memory streams (no real TTY): printing above half-typed input on a
-// TTY, plain output when piped, Ctrl-C and Ctrl-D, Tab completion against the roster getter, and
-// when colour is used (paint.ts).
+// TTY, plain output when piped, Ctrl-C and Ctrl-D, Tab completion against the roster and rooms
+// getters, the prompt changing with the current room, and when colour is used (paint.ts).
 import { EventEmitter } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, paint } from '../src/client/paint.ts';
+import { NO_ROOMS, type Rooms } from '../src/client/rooms.ts';
 import { EMPTY_ROSTER, type Roster } from '../src/client/roster.ts';
+import { nameKey } from '../src/core/names.ts';
 import { openTerminal, type Terminal } from '../src/drivers/terminal.ts';
-import { nameKey } from '../src/protocol/names.ts';
 
 /** A writable that records what is written; `isTTY` and `columns` as a terminal would have them. */
 class Screen extends Writable {
@@ -45,12 +46,13 @@ function setup(
   columns = 80,
   color = false,
   roster: () => Roster = () => EMPTY_ROSTER,
+  rooms: () => Rooms = () => NO_ROOMS,
 ): { keyboard: Keyboard; out: Screen; err: Screen; signals: EventEmitter; terminal: Terminal } {
   const keyboard = new Keyboard(tty);
   const out = new Screen(tty, columns);
   const err = new Screen(tty, columns);
   const signals = new EventEmitter();
-  const terminal = openTerminal({ input: keyboard, output: out, errorOutput: err, signals, color, errorColor: color, roster });
+  const terminal = openTerminal({ input: keyboard, output: out, errorOutput: err, signals, color, errorColor: color, roster, rooms });
   return { keyboard, out, err, signals, terminal };
 }
 
@@ -114,6 +116,25 @@ describe('terminal driver on a TTY', () => {
     await eof;
   });
 
+  it('should show a new prompt at once, with the half-typed input, and keep it for the next line', async () => {
+    const { keyboard, out, terminal } = setup(true);
+    const lines = firstValueFrom(terminal.line$.pipe(take(2), toArray()));
+    await type(keyboard, 'hel');
+    out.take();
+    terminal.setPrompt('#rust> ');
+    expect(out.take()).toMatch(new RegExp(`^${ESC}\\[1G${ESC}\\[0J.*#rust> hel`, 's'));
+    terminal.setPrompt('#rust> '); // the same prompt: nothing to redraw
+    expect(out.take()).toBe('');
+    await type(keyboard, 'lo\r');
+    expect(out.take()).toContain('#rust> '); // the fresh prompt under the line entered
+    terminal.print('(Ann) hi', 'chat');
+    expect(out.take()).toMatch(/\(Ann\) hi\n.*#rust> /su);
+    terminal.setPrompt('> ');
+    await type(keyboard, 'x\r');
+    expect(await lines).toEqual(['hello', 'x']);
+    terminal.close();
+  });
+
   it('should erase the prompt on close and not report its own close as end of input', async () => {
     const { out, terminal } = setup(true);
     const eofs: unknown[] = [];
@@ -157,6 +178,17 @@ describe('terminal driver: Tab completion on a TTY', () => {
     expect(listed).toContain('> hi Ann'); // the prompt and the input are redrawn under the list
     await type(keyboard, 'a\r');
     expect(await line).toBe('hi Anna');
+    terminal.close();
+  });
+
+  it('should complete a room name after /join from the rooms of the moment', async () => {
+    let rooms: Rooms = { ...NO_ROOMS, current: '#lobby', joined: ['#lobby'] };
+    const { keyboard, terminal } = setup(true, 80, false, () => R('Bob', 'Bob'), () => rooms);
+    const line = firstValueFrom(terminal.line$);
+    await type(keyboard, '/jo', '\t'); // → "/join "
+    rooms = { ...rooms, list: [{ room: '#lobby', users: 2 }, { room: '#rust', users: 3 }] }; // a /rooms reply came
+    await type(keyboard, '#r', '\t', '\r'); // → "/join #rust"
+    expect(await line).toBe('/join #rust');
     terminal.close();
   });
 
@@ -216,6 +248,25 @@ describe('terminal driver with piped stdin or stdout', () => {
     terminal.warn('rxchat: lost');
     expect(out.take()).toBe(`${ESC}[2m*** Ann joined the chat${ESC}[22m\n(Ann) hi\n`);
     expect(err.take()).toBe(`${ESC}[31mrxchat: lost${ESC}[39m\n`);
+    terminal.close();
+  });
+
+  it("should colour another room's tag, and print it plain without colour", () => {
+    const colour = setup(false, 80, true);
+    colour.terminal.print('[#rust] (Ann) hi', 'chat', '#rust');
+    expect(colour.out.take()).toBe(`${ESC}[33m[#rust]${ESC}[39m (Ann) hi\n`);
+    colour.terminal.close();
+    const plain = setup(false, 80, false);
+    plain.terminal.print('[#rust] (Ann) hi', 'chat', '#rust');
+    expect(plain.out.take()).toBe('[#rust] (Ann) hi\n');
+    plain.terminal.close();
+  });
+
+  it('should take a new prompt quietly when piped: no prompt is ever shown', () => {
+    const { out, terminal } = setup(false);
+    terminal.setPrompt('#rust> ');
+    terminal.print('(Ann) hi', 'chat');
+    expect(out.take()).toBe('(Ann) hi\n');
     terminal.close();
   });
 });

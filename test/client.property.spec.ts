@@ -6,21 +6,29 @@
 // - nothing is sent before `connected`, and nothing after the line that asked to leave;
 // - no blank line is sent, and nothing printed carries a control character;
 // - the roster only ever holds well-formed, distinct names (case-insensitively), at most
-//   MAX_ROSTER of them; `/who` is sent at most once, only with `whoOnJoin`, right after the welcome.
+//   MAX_ROSTER of them; so do the current room's members;
+// - the rooms are well-formed and distinct, and the current room is one of mine;
+// - a line of another room is printed with its room, and its text starts with that room's tag;
+// - the client sends nothing of its own but `/who <room>`, only with `whoOnJoin`, while open,
+//   at most once per server line, for the room that line just made current.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  WHO_LINE,
   initialClientState,
+  roomsOf,
   rosterOf,
   stepClient,
+  whoLine,
   type ClientConfig,
   type ClientEffect,
   type ClientInput,
+  type ClientState,
 } from '../src/client/client.ts';
+import { MAX_ROOMS } from '../src/client/rooms.ts';
 import { MAX_ROSTER, isWireName } from '../src/client/roster.ts';
-import { isExitCommand } from '../src/protocol/messages.ts';
-import { nameKey } from '../src/protocol/names.ts';
+import { nameKey } from '../src/core/names.ts';
+import { roomKey } from '../src/core/rooms.ts';
+import { isExitCommand, isWireRoom } from '../src/line/messages.ts';
 
 const TEXTS = [
   'Bob',
@@ -49,11 +57,36 @@ const TEXTS = [
   '*** Users online (0): ',
   '[Ann -> Bob] psst',
   '* Ann waves',
+  '/join #rust',
+  '/join rust',
+  '/part',
+  '/part #rust',
+  '/who #rust',
+  '*** Now in #rust (1 user)',
+  '*** Now in #RUST (3 users)',
+  '*** Now in #lobby (2 users)',
+  '*** Now in #a (0 users)',
+  '*** You left #rust',
+  '*** You left #lobby',
+  '[#rust] *** You left #rust',
+  '*** Ann joined #rust',
+  '*** Ann left #rust',
+  '[#rust] *** Joe joined #rust',
+  '[#lobby] *** Joe joined the chat',
+  '[#rust] (Ann) hi Bob',
+  '[#rust] * Ann waves',
+  '[14:02] (Ann) old news',
+  '*** Users in #rust (2): Ann, Joe',
+  '*** Users in #lobby (3): Ann, ANN, Joe',
+  '*** Users in #lobby (0): ',
+  '*** Rooms (2): #lobby (3), #rust (2)',
+  '*** No such room: #rust',
+  '[#a] [#b] (Eve) nested',
 ];
 
 const input: fc.Arbitrary<ClientInput> = fc.oneof(
   fc.constant<ClientInput>({ kind: 'connected' }),
-  fc.record({ kind: fc.constant('server-line' as const), text: fc.oneof(fc.constantFrom(...TEXTS), fc.string()) }),
+  fc.record({ kind: fc.constant('server-line' as const), text: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TEXTS) }, fc.string()) }),
   fc.constant<ClientInput>({ kind: 'server-too-long' }),
   fc.record({ kind: fc.constant('server-closed' as const), reason: fc.constantFrom(null, 'connection reset') }),
   fc.record({ kind: fc.constant('user-line' as const), text: fc.oneof(fc.constantFrom(...TEXTS), fc.string()) }),
@@ -61,6 +94,16 @@ const input: fc.Arbitrary<ClientInput> = fc.oneof(
   fc.constant<ClientInput>({ kind: 'interrupt' }),
   fc.constant<ClientInput>({ kind: 'goodbye-timeout' }),
 );
+
+/** Any inputs; half the time after a connection and a welcome, so the room flows get exercised. */
+const session: fc.Arbitrary<ClientInput[]> = fc.oneof(
+  fc.array(input, { maxLength: 40 }),
+  fc
+    .array(input, { maxLength: 40 })
+    .map((rest): ClientInput[] => [{ kind: 'connected' }, { kind: 'server-line', text: 'You are now connected, Bob!' }, ...rest]),
+);
+/** Each property is cheap: many runs. */
+const RUNS = { numRuns: 500 };
 
 const config: fc.Arbitrary<ClientConfig> = fc.record({
   name: fc.constantFrom(null, 'Bob'),
@@ -84,7 +127,7 @@ function run(inputs: readonly ClientInput[], cfg: ClientConfig): ClientEffect[] 
 describe('client reducer: properties', () => {
   it('should exit at most once, last, right after a single close, and exactly once after the connection is gone', () => {
     fc.assert(
-      fc.property(fc.array(input, { maxLength: 40 }), config, (inputs, cfg) => {
+      fc.property(session, config, (inputs, cfg) => {
         const effects = run(inputs, cfg);
         const exits = effects.filter((e) => e.kind === 'exit').length;
         const closes = effects.filter((e) => e.kind === 'close').length;
@@ -96,12 +139,13 @@ describe('client reducer: properties', () => {
         }
         if (inputs.some((i) => i.kind === 'server-closed')) expect(exits).toBe(1);
       }),
+      RUNS,
     );
   });
 
   it('should send nothing before connected, nothing blank, and nothing after asking to leave', () => {
     fc.assert(
-      fc.property(fc.array(input, { maxLength: 40 }), config, (inputs, cfg) => {
+      fc.property(session, config, (inputs, cfg) => {
         // What was sent by the time each input was handled.
         let sentBeforeConnected = false;
         let state = initialClientState;
@@ -119,48 +163,83 @@ describe('client reducer: properties', () => {
         if (leaveAt !== -1) expect(leaveAt).toBe(sent.length - 1);
         if (cfg.name !== null && sent.length > 0) expect(sent[0]).toBe(cfg.name);
       }),
+      RUNS,
     );
   });
 
   it('should never print or warn a control character', () => {
     fc.assert(
-      fc.property(fc.array(input, { maxLength: 40 }), config, (inputs, cfg) => {
+      fc.property(session, config, (inputs, cfg) => {
         for (const effect of run(inputs, cfg)) {
           if (effect.kind === 'print' || effect.kind === 'warn') {
             expect(effect.text).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
           }
         }
       }),
+      RUNS,
     );
   });
 
-  it('should keep the roster well-formed and bounded, and ask /who at most once, only when told to', () => {
+  it('should keep the roster, the rooms and the members well-formed and bounded', () => {
     fc.assert(
-      fc.property(fc.array(input, { maxLength: 40 }), config, (inputs, cfg) => {
+      fc.property(session, config, (inputs, cfg) => {
         let state = initialClientState;
-        const sent: string[] = [];
-        let welcomedAt = -1;
+        for (const i of inputs) {
+          state = stepClient(state, i, cfg).state;
+          const roster = rosterOf(state);
+          const { current, joined, members, list } = roomsOf(state);
+          for (const names of [roster, members]) {
+            expect(names.names.length).toBeLessThanOrEqual(MAX_ROSTER);
+            expect(names.names.every(isWireName)).toBe(true);
+            expect(names.keys).toEqual(names.names.map(nameKey));
+            expect(new Set(names.keys).size).toBe(names.keys.length);
+          }
+          if (roster.me !== null) expect(isWireName(roster.me)).toBe(true);
+          expect(joined.length).toBeLessThanOrEqual(MAX_ROOMS);
+          expect(list.length).toBeLessThanOrEqual(MAX_ROOMS);
+          expect([...joined, ...list.map((r) => r.room)].every(isWireRoom)).toBe(true);
+          expect(new Set(joined.map(roomKey)).size).toBe(joined.length);
+          if (current !== null) expect(joined.map(roomKey)).toContain(roomKey(current));
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('should print a line of another room with its room, whose tag starts the text', () => {
+    fc.assert(
+      fc.property(session, config, (inputs, cfg) => {
+        for (const effect of run(inputs, cfg)) {
+          if (effect.kind === 'print' && effect.room !== undefined) expect(effect.text.startsWith(`[${effect.room}] `)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('should send nothing of its own but /who for a room just entered, and only when told to', () => {
+    fc.assert(
+      fc.property(session, config, (inputs, cfg) => {
+        let state: ClientState = initialClientState;
         for (const i of inputs) {
           const next = stepClient(state, i, cfg);
           const sends = next.effects.flatMap((e) => (e.kind === 'send' ? [e.text] : []));
-          if (sends.includes(WHO_LINE) && i.kind === 'server-line' && i.text.startsWith('You are now connected, ')) {
-            welcomedAt = sent.length + sends.indexOf(WHO_LINE);
+          if (i.kind === 'server-line') {
+            // Lines from the server make the client send at most one line: `/who <the room now current>`.
+            expect(sends.length).toBeLessThanOrEqual(1);
+            if (sends.length === 1) {
+              const { current } = roomsOf(next.state);
+              expect(cfg.whoOnJoin).toBe(true);
+              expect(state.phase).toBe('open');
+              expect(current).not.toBeNull();
+              expect(current !== null && roomKey(current) !== roomKey(roomsOf(state).current ?? '')).toBe(true);
+              expect(sends[0]).toBe(whoLine(current ?? ''));
+            }
           }
-          sent.push(...sends);
           state = next.state;
-          const roster = rosterOf(state);
-          expect(roster.names.length).toBeLessThanOrEqual(MAX_ROSTER);
-          expect(roster.names.every(isWireName)).toBe(true);
-          expect(roster.keys).toEqual(roster.names.map(nameKey));
-          expect(new Set(roster.keys).size).toBe(roster.keys.length);
-          if (roster.me !== null) expect(isWireName(roster.me)).toBe(true);
         }
-        // A /who the client sent on its own is the one right after the welcome; any other was typed.
-        const typed = inputs.filter((i) => i.kind === 'user-line' && i.text === WHO_LINE).length;
-        const whos = sent.filter((text) => text === WHO_LINE).length;
-        expect(whos - typed).toBeLessThanOrEqual(1);
-        if (!cfg.whoOnJoin) expect(welcomedAt).toBe(-1);
       }),
+      RUNS,
     );
   });
 });

@@ -5,6 +5,7 @@ import { asyncScheduler } from 'rxjs';
 import { chatClient } from '../client/chat-client.ts';
 import { parseClientArgs } from '../client/args.ts';
 import { colorEnabled } from '../client/paint.ts';
+import { NO_ROOMS, type Rooms } from '../client/rooms.ts';
 import { EMPTY_ROSTER, type Roster } from '../client/roster.ts';
 import { connectTcp } from '../drivers/tcp-client.ts';
 import { formatAddress } from '../drivers/tcp-server.ts';
@@ -29,8 +30,9 @@ const { settings } = parsed;
 // A reader that went away (`rxchat | head -3`) is not worth a stack trace: leave quietly.
 process.stdout.on('error', () => process.exit(1));
 
-/** The latest roster from the client, read by the terminal on Tab. */
+/** The latest roster and rooms from the client, read by the terminal on Tab. */
 let roster: Roster = EMPTY_ROSTER;
+let rooms: Rooms = NO_ROOMS;
 
 const terminal = openTerminal({
   input: process.stdin,
@@ -40,10 +42,11 @@ const terminal = openTerminal({
   color: colorEnabled(process.stdout.isTTY, settings.noColor, process.env),
   errorColor: colorEnabled(process.stderr.isTTY, settings.noColor, process.env),
   roster: () => roster,
+  rooms: () => rooms,
 });
 const server = connectTcp({ host: settings.host, port: settings.port, maxLineBytes: MAX_SERVER_LINE_BYTES });
 
-const { effect$, roster$ } = chatClient(
+const { effect$, roster$, rooms$, prompt$ } = chatClient(
   {
     connected$: server.connected$,
     serverFrame$: server.frame$,
@@ -65,6 +68,10 @@ const { effect$, roster$ } = chatClient(
 roster$.subscribe((latest) => {
   roster = latest;
 });
+rooms$.subscribe((latest) => {
+  rooms = latest;
+});
+prompt$.subscribe((prompt) => terminal.setPrompt(prompt));
 
 /** Stops reading, lets stdout and stderr drain (they may be pipes), then exits with `code`. */
 const exit = (code: number): void => {
@@ -76,7 +83,7 @@ effect$.subscribe({
   next: (effect) => {
     switch (effect.kind) {
       case 'print':
-        terminal.print(effect.text, effect.style);
+        terminal.print(effect.text, effect.style, effect.room);
         break;
       case 'warn':
         terminal.warn(effect.text);

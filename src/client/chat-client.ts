@@ -3,12 +3,15 @@
 //   connected$, serverFrame$, serverClosed$,      ┐
 //   userLine$, userEof$, interrupt$ ── as inputs ─┼─▶ scan(stepClient) ─┬─▶ effects ─▶ effect$
 //   goodbye timer (while leaving) ────────────────┘                     ├─▶ roster ──▶ roster$
-//        ▲──────────────── timer(goodbyeTimeoutMs, scheduler) ◀─────────┘
+//        ▲                                                              ├─▶ rooms ───▶ rooms$
+//        │                                                              ├─▶ prompt ──▶ prompt$
+//        └──────────────── timer(goodbyeTimeoutMs, scheduler) ◀─────────┘
 //
 // No sockets, stdin, process or real timers here: time comes only from the injected scheduler,
 // so marble tests drive the goodbye timeout. `effect$` completes right after the `exit` effect.
-// `roster$` is a view of the running client (for Tab completion): it holds the latest roster,
-// emits each new one before the effects of the same step, and completes when `effect$` ends.
+// `roster$`, `rooms$` and `prompt$` are views of the running client (Tab completion, the prompt,
+// a page's member and room lists): each holds its latest value, emits each new one before the
+// effects of the same step, and completes when `effect$` ends.
 import {
   BehaviorSubject,
   EMPTY,
@@ -17,7 +20,6 @@ import {
   connect,
   defer,
   distinctUntilChanged,
-  filter,
   finalize,
   ignoreElements,
   map,
@@ -33,7 +35,10 @@ import {
 } from 'rxjs';
 import type { Frame } from '../framing.ts';
 import {
+  PROMPT,
   initialClientState,
+  promptOf,
+  roomsOf,
   rosterOf,
   stepClient,
   type ClientConfig,
@@ -41,6 +46,7 @@ import {
   type ClientInput,
   type ClientTransition,
 } from './client.ts';
+import { NO_ROOMS, type Rooms } from './rooms.ts';
 import { EMPTY_ROSTER, type Roster } from './roster.ts';
 
 export interface ClientSources {
@@ -68,6 +74,10 @@ export interface ClientSinks {
    * each change while `effect$` runs; completes when `effect$` ends.
    */
   readonly roster$: Observable<Roster>;
+  /** My current room, my rooms, the current room's members and the last list of rooms; as roster$. */
+  readonly rooms$: Observable<Rooms>;
+  /** The input prompt: `> `, or the current room before it when that is not #lobby (`#rust> `); as roster$. */
+  readonly prompt$: Observable<string>;
 }
 
 const CONNECTED: ClientInput = Object.freeze({ kind: 'connected' });
@@ -78,6 +88,9 @@ const GOODBYE_TIMEOUT: ClientInput = Object.freeze({ kind: 'goodbye-timeout' });
 
 export function chatClient(sources: ClientSources, config: ClientConfig): ClientSinks {
   const roster$ = new BehaviorSubject<Roster>(EMPTY_ROSTER);
+  const rooms$ = new BehaviorSubject<Rooms>(NO_ROOMS);
+  const prompt$ = new BehaviorSubject<string>(PROMPT);
+  const views = [roster$, rooms$, prompt$];
   const effect$ = defer(() => {
     // The one feedback edge: the timer, armed by the state, reports back into the same inbox.
     const feedback$ = new Subject<ClientInput>();
@@ -94,7 +107,7 @@ export function chatClient(sources: ClientSources, config: ClientConfig): Client
     return inbox$.pipe(
       scan((previous: ClientTransition, input: ClientInput) => stepClient(previous.state, input, config), start),
       // `connect` subscribes every branch before the inbox starts, so none misses a transition,
-      // in this order: the timer, then the roster, then the effects of the same step.
+      // in this order: the timer, then the views, then the effects of the same step.
       connect((transition$) =>
         merge(
           transition$.pipe(
@@ -103,19 +116,27 @@ export function chatClient(sources: ClientSources, config: ClientConfig): Client
             ignoreElements(),
           ),
           transition$.pipe(
-            map((transition) => rosterOf(transition.state)),
-            filter((roster) => roster !== roster$.value), // the reducer keeps an unchanged roster as is
-            tap((roster) => roster$.next(roster)),
+            // The reducer keeps an unchanged roster or rooms as is: a view emits only on change.
+            tap(({ state }) => {
+              publish(roster$, rosterOf(state));
+              publish(rooms$, roomsOf(state));
+              publish(prompt$, promptOf(state));
+            }),
             ignoreElements(),
           ),
           transition$.pipe(concatMap((transition) => transition.effects)),
         ),
       ),
       takeWhile((effect) => effect.kind !== 'exit', true),
-      finalize(() => roster$.complete()),
+      finalize(() => views.forEach((view) => view.complete())),
     );
   });
-  return { effect$, roster$: roster$.asObservable() };
+  return { effect$, roster$: roster$.asObservable(), rooms$: rooms$.asObservable(), prompt$: prompt$.asObservable() };
+}
+
+/** Gives a view its new value, unless it holds that very value already. */
+function publish<T>(view: BehaviorSubject<T>, value: T): void {
+  if (value !== view.value) view.next(value);
 }
 
 function frameInput(frame: Frame): ClientInput {

@@ -15,13 +15,28 @@
 // goodbye never came; 130 (128 + SIGINT) the user pressed Ctrl-C while already leaving, or
 // before the connection was open.
 //
-// While open or leaving, the state also holds the roster (roster.ts): who is online, read off the
-// sanitised server lines. With `whoOnJoin` (the CLI sets it when the terminal is interactive) the
-// welcome is followed by one `/who`, whose reply fills in the users who were there before us and
-// is shown like any other notice. Piped sessions send nothing the user did not ask for.
-import { USERNAME_PROMPT, isExitCommand, isGoodbye } from '../line/messages.ts';
+// Each server line is read once, by the line protocol's own parser (line/messages.ts
+// `parseServerLine`), and that one reading drives everything: the style, the roster (roster.ts:
+// who is online) and the rooms (rooms.ts: my current room, my rooms, the current room's members,
+// the list of rooms), which the drivers show as views (chat-client.ts: Tab completion, the prompt
+// `#rust> `; the web page's member and room lists). A line of another room keeps its `[#room] `
+// tag in the text, and the print effect names that room so the tag can be coloured.
+//
+// With `whoOnJoin` (the CLI sets it when the terminal is interactive) the client asks who is in
+// each room it enters whose members it does not know: `/who #lobby` after the welcome, `/who
+// <room>` after a `*** Now in <room>` (not for a room of one: that is me). The reply is shown like
+// any other notice, as IRC clients show a channel's names on joining. Piped sessions send nothing
+// the user did not ask for.
+//
+// `*** You left <room>` is also what the others see when a user named `You` parts their current
+// room (messages.ts). The server only says it to me in answer to my `/part`, so the client counts
+// the `/part` lines it sent (`partsAwaited`) and reads a `You left` it did not ask for as that user's.
+import { USERNAME_PROMPT, isExitCommand, parseServerLine, type ServerLine } from '../line/messages.ts';
+import { parseCommand } from '../line/commands.ts';
+import { LOBBY } from '../core/rooms.ts';
 import { isBlank } from '../core/text.ts';
-import { EMPTY_ROSTER, rosterEvent, updateRoster, type Roster } from './roster.ts';
+import { EMPTY_ROSTER, updateRoster, type Roster } from './roster.ts';
+import { NO_ROOMS, sameRoom, updateRooms, type Rooms } from './rooms.ts';
 import { sanitize } from './sanitize.ts';
 import { styleOf, type PrintStyle } from './style.ts';
 
@@ -45,24 +60,43 @@ export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILURE | typeof EXIT_INTERR
 
 /** What the drivers are asked to do, in order. */
 export type ClientEffect =
-  | { readonly kind: 'print'; readonly text: string; readonly style: PrintStyle } // stdout
+  | PrintEffect // stdout
   | { readonly kind: 'send'; readonly text: string } // one line to the server (LF added by the driver)
   | { readonly kind: 'warn'; readonly text: string } // stderr
   | { readonly kind: 'close' } // end the connection
   | { readonly kind: 'exit'; readonly code: ExitCode }; // always the last effect
+
+/**
+ * A line to show: its (sanitised) text and style; `room` when the line is another room's, so the
+ * text starts with `[<room>] ` (the tag a driver may colour).
+ */
+export interface PrintEffect {
+  readonly kind: 'print';
+  readonly text: string;
+  readonly style: PrintStyle;
+  readonly room?: string;
+}
+
+/** What the client knows of the chat while it is in it: read off the server's lines. */
+export interface Chatting {
+  /** `--name` was sent already, so the server's first `Username?` is not shown. */
+  readonly hidePrompt: boolean;
+  /** Who is online, as far as the server's lines have told us (and me, once welcomed). */
+  readonly roster: Roster;
+  /** My current room, my rooms, the current room's members, the last list of rooms. */
+  readonly rooms: Rooms;
+  /** `/part` lines sent and not yet answered by `*** You left …` (see the header). */
+  readonly partsAwaited: number;
+}
 
 /** User input that arrives before the connection is open, kept to be replayed in order. */
 type EarlyInput = Extract<ClientInput, { kind: 'user-line' | 'user-eof' }>;
 
 export type ClientState =
   | { readonly phase: 'connecting'; readonly early: readonly EarlyInput[] }
-  /**
-   * `hidePrompt`: `--name` was sent already, so the server's first `Username?` is not shown.
-   * `roster`: who is online, as far as the server's lines have told us (and me, once welcomed).
-   */
-  | { readonly phase: 'open'; readonly hidePrompt: boolean; readonly roster: Roster }
+  | ({ readonly phase: 'open' } & Chatting)
   /** We sent `exit` (or `/quit`) and wait for `Goodbye…!`; the goodbye timer runs meanwhile. */
-  | { readonly phase: 'leaving'; readonly hidePrompt: boolean; readonly roster: Roster }
+  | ({ readonly phase: 'leaving' } & Chatting)
   | { readonly phase: 'done' };
 
 export interface ClientConfig {
@@ -73,8 +107,9 @@ export interface ClientConfig {
   /** How long to wait for the server's goodbye after asking to leave. */
   readonly goodbyeTimeoutMs: number;
   /**
-   * Send `/who` once, right after the welcome, to learn who was online before us (and show it).
-   * The CLI turns it on only for an interactive terminal, so piped sessions are unchanged.
+   * Ask who is in each room the client enters and does not know (`/who #lobby` after the welcome,
+   * `/who <room>` after `*** Now in <room>`), and show the reply. The CLI turns it on only for an
+   * interactive terminal, so piped sessions are unchanged.
    */
   readonly whoOnJoin: boolean;
 }
@@ -86,12 +121,30 @@ export interface ClientTransition {
 
 /** The line sent for Ctrl-D, EOF and the first Ctrl-C. */
 export const EXIT_LINE = 'exit';
-/** The line sent after the welcome when `whoOnJoin` is on (PROTOCOL.md "Commands"). */
-export const WHO_LINE = '/who';
+/** What `whoOnJoin` sends on entering `room` (PROTOCOL.md "Rooms": `/who <room>`). */
+export const whoLine = (room: string): string => `/who ${room}`;
+
+/** The prompt before the welcome and in #lobby; elsewhere the current room stands before it. */
+export const PROMPT = '> ';
+/** The prompt when the user is in no room (a plain line would be refused). */
+export const NO_ROOM_PROMPT = '(no room)> ';
 
 /** The roster held by a state: empty before the connection is open, and once it is done. */
 export function rosterOf(state: ClientState): Roster {
   return state.phase === 'open' || state.phase === 'leaving' ? state.roster : EMPTY_ROSTER;
+}
+
+/** The rooms held by a state: none before the connection is open, and once it is done. */
+export function roomsOf(state: ClientState): Rooms {
+  return state.phase === 'open' || state.phase === 'leaving' ? state.rooms : NO_ROOMS;
+}
+
+/** The input prompt for a state: `> ` in #lobby (and before the welcome), `#rust> ` in #rust. */
+export function promptOf(state: ClientState): string {
+  if ((state.phase !== 'open' && state.phase !== 'leaving') || state.roster.me === null) return PROMPT;
+  const { current } = state.rooms;
+  if (current === null) return NO_ROOM_PROMPT;
+  return sameRoom(current, LOBBY) ? PROMPT : `${current}${PROMPT}`;
 }
 
 export const initialClientState: ClientState = Object.freeze({ phase: 'connecting', early: Object.freeze([]) });
@@ -100,7 +153,8 @@ const NOTHING: readonly ClientEffect[] = Object.freeze([]);
 const DONE: ClientState = Object.freeze({ phase: 'done' });
 const CLOSE: ClientEffect = Object.freeze({ kind: 'close' });
 
-const print = (text: string, style: PrintStyle): ClientEffect => ({ kind: 'print', text, style });
+const print = (text: string, style: PrintStyle, room?: string): ClientEffect =>
+  room === undefined ? { kind: 'print', text, style } : { kind: 'print', text, style, room };
 const send = (text: string): ClientEffect => ({ kind: 'send', text });
 const warn = (text: string): ClientEffect => ({ kind: 'warn', text });
 /** Close, then exit: the only way to `done`, so nothing can follow an exit. */
@@ -129,7 +183,7 @@ function connecting(state: Extract<ClientState, { phase: 'connecting' }>, input:
     case 'connected': {
       // `--name` goes first, then whatever the user typed (or piped) meanwhile, in order.
       let next: ClientTransition = {
-        state: { phase: 'open', hidePrompt: config.name !== null, roster: EMPTY_ROSTER },
+        state: { phase: 'open', hidePrompt: config.name !== null, roster: EMPTY_ROSTER, rooms: NO_ROOMS, partsAwaited: 0 },
         effects: config.name === null ? NOTHING : [send(config.name)],
       };
       for (const early of state.early) {
@@ -154,17 +208,19 @@ function connecting(state: Extract<ClientState, { phase: 'connecting' }>, input:
 }
 
 function open(state: Extract<ClientState, { phase: 'open' }>, input: ClientInput, config: ClientConfig): ClientTransition {
-  const leave = (line: string): ClientTransition =>
-    stay({ phase: 'leaving', hidePrompt: state.hidePrompt, roster: state.roster }, [send(line)]);
+  const leave = (line: string): ClientTransition => stay({ ...state, phase: 'leaving' }, [send(line)]);
   switch (input.kind) {
     case 'server-line':
-      // A goodbye we did not ask for (the server let us go): still a clean end.
-      return isGoodbye(input.text) ? finish(EXIT_OK, showServerInput(input, state.roster.me)) : showServerLine(state, input, config);
+      // A goodbye we did not ask for (the server let us go) is still a clean end: see showServerLine.
+      return showServerLine(state, input, config);
     case 'server-too-long':
-      return stay(state, [showServerInput(input, state.roster.me)]);
-    case 'user-line':
+      return stay(state, [TOO_LONG_NOTICE]);
+    case 'user-line': {
       if (isBlank(input.text)) return stay(state);
-      return isExitCommand(input.text) ? leave(input.text) : stay(state, [send(input.text)]);
+      if (isExitCommand(input.text)) return leave(input.text);
+      const parting = parseCommand(input.text).kind === 'part';
+      return stay(parting ? { ...state, partsAwaited: state.partsAwaited + 1 } : state, [send(input.text)]);
+    }
     case 'user-eof':
     case 'interrupt':
       return leave(EXIT_LINE);
@@ -179,9 +235,9 @@ function open(state: Extract<ClientState, { phase: 'open' }>, input: ClientInput
 function leaving(state: Extract<ClientState, { phase: 'leaving' }>, input: ClientInput, config: ClientConfig): ClientTransition {
   switch (input.kind) {
     case 'server-line':
-      return isGoodbye(input.text) ? finish(EXIT_OK, showServerInput(input, state.roster.me)) : showServerLine(state, input, config);
+      return showServerLine(state, input, config);
     case 'server-too-long':
-      return stay(state, [showServerInput(input, state.roster.me)]);
+      return stay(state, [TOO_LONG_NOTICE]);
     case 'server-closed':
       return finish(EXIT_OK); // we asked to leave; the server closing is as good as a goodbye
     case 'interrupt':
@@ -199,9 +255,10 @@ function leaving(state: Extract<ClientState, { phase: 'leaving' }>, input: Clien
 }
 
 /**
- * Shows a server line, except the first `Username?` when `--name` already answered it, and
- * updates the roster from it. The first welcome, while open and with `whoOnJoin`, is followed by
- * a `/who` (never while leaving: nothing is sent after asking to leave).
+ * Shows a server line (a goodbye ends the session with exit 0), except the first `Username?` when
+ * `--name` already answered it, and updates the roster and the rooms from it. With `whoOnJoin`,
+ * while open (nothing is sent after asking to leave), entering a room whose members are unknown
+ * asks who is in it.
  */
 function showServerLine(
   state: Extract<ClientState, { phase: 'open' | 'leaving' }>,
@@ -210,16 +267,29 @@ function showServerLine(
 ): ClientTransition {
   if (state.hidePrompt && input.text === USERNAME_PROMPT.text) return stay({ ...state, hidePrompt: false });
   const text = sanitize(input.text);
-  const event = rosterEvent(text);
-  const roster = event === null ? state.roster : updateRoster(state.roster, event);
-  const shown = print(text, styleOf(text, roster.me));
-  const askWho = config.whoOnJoin && state.phase === 'open' && event?.kind === 'welcome' && state.roster.me === null;
-  return stay(roster === state.roster ? state : { ...state, roster }, askWho ? [shown, send(WHO_LINE)] : [shown]);
+  const parsed = parseServerLine(text);
+  const line = parsed.kind === 'you-left' && state.partsAwaited === 0 ? someoneNamedYouLeft(parsed.room) : parsed;
+  const partsAwaited = line.kind === 'you-left' ? state.partsAwaited - 1 : state.partsAwaited;
+  const roster = updateRoster(state.roster, line);
+  const rooms = updateRooms(state.rooms, line, roster.me);
+  const shown = print(text, styleOf(line, roster.me), line.kind === 'in-room' ? line.room : undefined);
+  if (line.kind === 'goodbye') return finish(EXIT_OK, shown);
+
+  const next = roster === state.roster && rooms === state.rooms && partsAwaited === state.partsAwaited ? state : { ...state, roster, rooms, partsAwaited };
+  const entered = rooms.current !== null && !sameRoom(state.rooms.current, rooms.current);
+  const askWho = config.whoOnJoin && state.phase === 'open' && entered && !rooms.membersKnown;
+  return stay(next, askWho && rooms.current !== null ? [shown, send(whoLine(rooms.current))] : [shown]);
 }
+
+/** `*** You left <room>` that answers no `/part` of mine: a user named You left my current room. */
+const someoneNamedYouLeft = (room: string): ServerLine => ({ kind: 'left-room', name: 'You', room });
+
+const TOO_LONG_NOTICE: ClientEffect = print('*** (a line from the server was too long and was skipped)', 'notice');
 
 /** A server line (neutralised) or the notice for a skipped overlong one, as a print effect. */
 function showServerInput(input: Extract<ClientInput, { kind: 'server-line' | 'server-too-long' }>, me: string | null): ClientEffect {
-  if (input.kind === 'server-too-long') return print('*** (a line from the server was too long and was skipped)', 'notice');
+  if (input.kind === 'server-too-long') return TOO_LONG_NOTICE;
   const text = sanitize(input.text);
-  return print(text, styleOf(text, me));
+  const line = parseServerLine(text);
+  return print(text, styleOf(line, me), line.kind === 'in-room' ? line.room : undefined);
 }

@@ -1,9 +1,14 @@
 // Tab completion for the terminal client: the line typed so far → readline's [candidates, substring].
-// Pure and total: the terminal driver calls it from readline's `completer` with the roster.
+// Pure and total: the terminal driver calls it from readline's `completer` with the roster and rooms.
 //
 // What the word before the cursor completes to:
 //   `/ms`          a line that is one `/word` so far: a command name from COMMANDS; a command that
-//                  takes arguments gets a space after it (`/msg `), the others none (`/who`)
+//                  needs arguments gets a space after it (`/msg `, `/join `), the others none
+//                  (`/who`, `/part`: Enter sends them as they are)
+//   `/join ru`     the second word of /join or /who: a room I am in or saw in a `/rooms` list;
+//   `/part #r`     of /part: a room I am in. With the `#` typed, the name with it (`#rust`);
+//                  without, the name without it (`rust`: the server adds it), so what was typed
+//                  stays; an empty word lists them all (`#…`). No space after: the room ends the line
 //   `/msg An`      the second word of /msg: a user name and a space (an empty word lists everyone)
 //   `An`           the first word of a chat line: `Ann: `, IRC-style addressing
 //   `hi An`        any later word (chat, /me, the text of /msg): `Ann `
@@ -18,18 +23,26 @@
 // would drop typed letters, so only the candidates matching the word's exact case are offered.
 import { COMMANDS } from '../line/commands.ts';
 import { nameKey } from '../core/names.ts';
+import { NO_ROOMS, knownRooms, type Rooms } from './rooms.ts';
 import type { Roster } from './roster.ts';
 
 /** What readline's `completer` returns: the candidates and the text before the cursor they replace. */
 export type Completion = [candidates: string[], substring: string];
 
-/** Each command as completed: with a trailing space when it takes arguments (`/msg <name> <text>`). */
-const COMMAND_WORDS: readonly string[] = COMMANDS.map((c) => (c.synopsis.includes('<') ? `${c.name} ` : c.name));
+/** Each command as completed: with a trailing space when it needs arguments (`/msg <name> <text>`, not `/who [<room>]`). */
+const COMMAND_WORDS: readonly string[] = COMMANDS.map((c) => (c.synopsis.replace(/\[[^\]]*\]/gu, '').includes('<') ? `${c.name} ` : c.name));
+
+/** Commands whose first argument is a room, and which rooms each offers. */
+const ROOM_COMMANDS: Readonly<Record<string, (rooms: Rooms) => readonly string[]>> = {
+  '/join': knownRooms,
+  '/who': knownRooms,
+  '/part': (rooms) => rooms.joined,
+};
 
 const NONE = (word: string): Completion => [[], word];
 
-/** The completion of `line` (the text before the cursor) against who is online. */
-export function complete(line: string, roster: Roster): Completion {
+/** The completion of `line` (the text before the cursor) against who is online and the rooms known. */
+export function complete(line: string, roster: Roster, rooms: Rooms = NO_ROOMS): Completion {
   const word = /\S*$/u.exec(line)?.[0] ?? '';
   const before = line.slice(0, line.length - word.length);
   const firstWord = before.trim() === '';
@@ -38,7 +51,10 @@ export function complete(line: string, roster: Roster): Completion {
     return guarded(matching(COMMAND_WORDS, word), word);
   }
   const command = firstWord ? '' : (/^\s*(\/\S*)/u.exec(before)?.[1] ?? '').toLowerCase();
-  if (command === '/msg' && /^\s*\S+\s+$/u.test(before)) return names(word, roster, ' ', true);
+  const secondWord = /^\s*\S+\s+$/u.test(before);
+  const roomsOf = Object.hasOwn(ROOM_COMMANDS, command) ? ROOM_COMMANDS[command] : undefined;
+  if (roomsOf !== undefined) return secondWord ? roomNames(word, roomsOf(rooms)) : NONE(word);
+  if (command === '/msg' && secondWord) return names(word, roster, ' ', true);
   if (command === '/nick') return NONE(word);
   return names(word, roster, firstWord ? ': ' : ' ', false);
 }
@@ -58,6 +74,18 @@ function names(word: string, roster: Roster, suffix: string, emptyListsAll: bool
     found.map((name) => name + suffix),
     word,
   );
+}
+
+/**
+ * Room names starting with `word` in any letter case: `#ru` → `#rust`; `ru` → `rust` (the server
+ * takes a room without its `#`), so the typed text is kept; an empty word → every room, with `#`.
+ */
+function roomNames(word: string, rooms: readonly string[]): Completion {
+  const bare = word !== '' && !word.startsWith('#');
+  const prefix = nameKey(bare ? `#${word}` : word);
+  const found = rooms.filter((room) => nameKey(room).startsWith(prefix)).map((room) => (bare ? room.slice(1) : room));
+  found.sort((a, b) => compareKeys(nameKey(a), nameKey(b)) || compareKeys(a, b));
+  return guarded(found, word);
 }
 
 /** The words that start with `word` in any letter case, in their own order. */

@@ -9,6 +9,7 @@
 //   notice  `*** …`          dim          action  `* name …`   green
 //   chat    `(name) …`       plain        mention (my name in someone's chat line)   bold
 //   prompt  `Username?`      cyan         error (our own warnings, on stderr)         red
+//   the `[#room]` tag of another room's line: yellow, then the rest of the line in its own style
 // Each style sets only what it resets (bold/dim with 22, colour with 39), so nothing leaks.
 import type { PrintStyle } from './style.ts';
 
@@ -34,6 +35,19 @@ const SGR: Readonly<Record<TextStyle, readonly [string, string] | null>> = {
   prompt: ['\u001B[36m', '\u001B[39m'],
   error: ['\u001B[31m', '\u001B[39m'],
 };
+
+/** The colour of a `[#room]` tag: none of the styles above uses it. */
+const TAG: readonly [string, string] = ['\u001B[33m', '\u001B[39m'];
+
+/**
+ * A printed line with its colours: for a line of another room (`room` given, and the text starts
+ * with its `[<room>] ` tag) the tag in the tag colour and the rest in `style`; else as `paint`.
+ */
+export function paintLine(text: string, style: TextStyle, room: string | undefined, color: boolean): string {
+  const tag = room === undefined ? '' : `[${room}]`;
+  if (!color || tag === '' || !text.startsWith(`${tag} `)) return paint(text, style, color);
+  return `${TAG[0]}${tag}${TAG[1]} ${paint(text.slice(tag.length + 1), style, color)}`;
+}
 
 /** The text wrapped in its style's colour, or unchanged when colour is off. */
 export function paint(text: string, style: TextStyle, color: boolean): string {

@@ -1,154 +1,73 @@
-// Who is online, as the client knows it: derived from the server lines it already prints. Pure.
+// Who is online, as the client knows it: read off the server lines it already shows. Pure.
 //
 // The server never sends the client a roster of its own accord, so the client reads it off the
-// lines it shows (PROTOCOL.md, src/protocol/messages.ts), after they are sanitised:
-//   `You are now connected, <name>!`         that is me, and I am online
-//   `*** <name> joined the chat`             one more
-//   `*** <name> left the chat` (`(too slow)`) one fewer
-//   `*** <old> is now known as <new>`        renamed in place (me too, when <old> was me)
-//   `*** Users online (<n>): <a>, <b>, ...`  the /who reply: replaces the whole list
-// Users who were online before we joined are only learned from a /who reply; the interactive
-// client asks for one right after the welcome (client.ts, `whoOnJoin`).
-//
-// Names compare case-insensitively (`nameKey`, as on the server). Only well-formed names are kept
-// (`checkName`: 1-24 letters, digits, `_` `-` `.`), so nothing here can carry a space or a control
-// character into the line the user is editing. The list is capped at MAX_ROSTER names, the
-// server's own connection cap, so a hostile server cannot make it grow without bound.
-// Every update returns the same object when nothing changed, so `distinctUntilChanged` works.
-import { checkName, nameKey } from '../core/names.ts';
+// lines it prints, parsed by the line protocol's own parser (line/messages.ts `parseServerLine`,
+// which only accepts well-formed names as the server writes them):
+//   `You are now connected, <name>!`            that is me, and I am online
+//   `*** <name> joined the chat` / `joined <room>` one more (behind a `[#room] ` tag too)
+//   `*** <name> left the chat` (`(too slow)`)   one fewer (leaving one room is not leaving the chat)
+//   `*** <old> is now known as <new>`           renamed in place (me too, when <old> was me)
+//   `*** Users online (<n>): <a>, <b>, ...`     the /who reply: replaces the whole list
+//   `*** Users in <room> (<n>): <a>, ...`       the /who <room> reply: each of them is online
+//   `(<name>) …`, `* <name> …`, `[<a> -> <b>] …` a live line's speaker (and addressee) is online
+// History lines (`[14:02] (Ann) hi`) are old and say nothing about now. Users online before we
+// joined are learned from a list; the interactive client asks for one on entering a room
+// (client.ts, `whoOnJoin`). At most MAX_ROSTER names are kept (name-list.ts).
+import { nameKey } from '../core/names.ts';
+import type { ServerLine } from '../line/messages.ts';
+import { MAX_NAMES, NO_NAMES, hasName, nameListOf, renamedIn, withName, withNames, withoutName, type NameList } from './name-list.ts';
+
+export { isWireName } from '../line/messages.ts';
 
 /** At most this many names are kept (the server holds at most 10,000 connections). */
-export const MAX_ROSTER = 10_000;
+export const MAX_ROSTER = MAX_NAMES;
 
-export interface Roster {
+export interface Roster extends NameList {
   /** My own name once the server has welcomed me (following my /nick), else null. */
   readonly me: string | null;
-  /** Everyone known to be online, me included, in the order the server announced or listed them. */
-  readonly names: readonly string[];
-  /** `nameKey` of each name, same index: lookups compare strings without folding case again. */
-  readonly keys: readonly string[];
 }
 
-export const EMPTY_ROSTER: Roster = Object.freeze({ me: null, names: Object.freeze([]), keys: Object.freeze([]) });
+export const EMPTY_ROSTER: Roster = Object.freeze({ me: null, ...NO_NAMES });
 
-/** What a server line says about who is online. */
-export type RosterEvent =
-  | { readonly kind: 'welcome'; readonly name: string }
-  | { readonly kind: 'joined'; readonly name: string }
-  | { readonly kind: 'left'; readonly name: string }
-  | { readonly kind: 'renamed'; readonly from: string; readonly to: string }
-  | { readonly kind: 'who'; readonly names: readonly string[] };
-
-const WELCOME = /^You are now connected, (\S+)!$/u;
-const JOINED = /^\*\*\* (\S+) joined the chat$/u;
-const LEFT = /^\*\*\* (\S+) left the chat(?: \(too slow\))?$/u;
-const RENAMED = /^\*\*\* (\S+) is now known as (\S+)$/u;
-const WHO = /^\*\*\* Users online \(\d+\): (.*)$/u;
-
-/** True for a name exactly as the server would send it: valid, already trimmed and normalised. */
-export function isWireName(name: string): boolean {
-  const check = checkName(name);
-  return check.ok && check.name === name;
-}
-
-/** The roster news in one (sanitised) server line, or null when it has none. */
-export function rosterEvent(line: string): RosterEvent | null {
-  let m: RegExpExecArray | null;
-  if ((m = WELCOME.exec(line)) !== null) return named('welcome', m[1]);
-  if ((m = JOINED.exec(line)) !== null) return named('joined', m[1]);
-  if ((m = LEFT.exec(line)) !== null) return named('left', m[1]);
-  if ((m = RENAMED.exec(line)) !== null) {
-    const [from, to] = [m[1] ?? '', m[2] ?? ''];
-    return isWireName(from) && isWireName(to) ? { kind: 'renamed', from, to } : null;
-  }
-  if ((m = WHO.exec(line)) !== null) {
-    const list = m[1] ?? '';
-    // Split lazily: a hostile reply may be long, but we never keep more than MAX_ROSTER names.
-    const names: string[] = [];
-    for (const name of list === '' ? [] : list.split(', ')) {
-      if (names.length >= MAX_ROSTER) break;
-      if (isWireName(name)) names.push(name);
+/** The roster after one (parsed) server line; the very same object when the line changes nothing. */
+export function updateRoster(roster: Roster, line: ServerLine): Roster {
+  switch (line.kind) {
+    case 'welcome':
+      return withMe(roster, withName(roster, line.name), line.name);
+    case 'joined-chat':
+    case 'joined-room':
+    case 'chat':
+    case 'action':
+      return withMe(roster, withName(roster, line.name), roster.me);
+    case 'private':
+      return withMe(roster, withNames(roster, [line.from, line.to]), roster.me);
+    case 'members':
+      return withMe(roster, withNames(roster, line.names), roster.me);
+    case 'left-chat':
+      return withMe(roster, withoutName(roster, line.name), roster.me);
+    case 'renamed': {
+      const me = roster.me !== null && sameName(roster.me, line.from) ? line.to : roster.me;
+      // Someone online before we joined and never listed is learned by their new name.
+      return withMe(roster, hasName(roster, line.from) ? renamedIn(roster, line.from, line.to) : withName(roster, line.to), me);
     }
-    return { kind: 'who', names };
-  }
-  return null;
-}
-
-function named(kind: 'welcome' | 'joined' | 'left', name: string | undefined): RosterEvent | null {
-  return name !== undefined && isWireName(name) ? { kind, name } : null;
-}
-
-/** The roster after `event`; the very same object when the event changes nothing. */
-export function updateRoster(roster: Roster, event: RosterEvent): Roster {
-  switch (event.kind) {
-    case 'welcome': {
-      const added = add(roster, event.name);
-      return roster.me === event.name ? added : { ...added, me: event.name };
-    }
-    case 'joined':
-      return add(roster, event.name);
-    case 'left': {
-      const at = roster.keys.indexOf(nameKey(event.name));
-      return at === -1 ? roster : { me: roster.me, names: without(roster.names, at), keys: without(roster.keys, at) };
-    }
-    case 'renamed':
-      return rename(roster, event.from, event.to);
-    case 'who': {
-      const names: string[] = [];
-      const keys: string[] = [];
-      const seen = new Set<string>();
-      for (const name of event.names) {
-        const key = nameKey(name);
-        if (seen.has(key) || names.length >= MAX_ROSTER) continue;
-        seen.add(key);
-        names.push(name);
-        keys.push(key);
-      }
-      return { me: roster.me, names, keys };
-    }
+    case 'online':
+      return withMe(roster, nameListOf(line.names), roster.me);
+    case 'in-room':
+      return updateRoster(roster, line.line);
+    default:
+      return roster;
   }
 }
 
 /** True when `name` (any letter case) is in the roster. */
 export function isOnline(roster: Roster, name: string): boolean {
-  return roster.keys.includes(nameKey(name));
+  return hasName(roster, name);
 }
 
-/** Appends `name` unless it is there already (any letter case) or the roster is full. */
-function add(roster: Roster, name: string): Roster {
-  const key = nameKey(name);
-  if (roster.keys.includes(key) || roster.names.length >= MAX_ROSTER) return roster;
-  return { me: roster.me, names: [...roster.names, name], keys: [...roster.keys, key] };
-}
+const sameName = (a: string, b: string): boolean => nameKey(a) === nameKey(b);
 
-/** Renames in place; an unknown `from` (online before we joined) just adds `to`. */
-function rename(roster: Roster, from: string, to: string): Roster {
-  const fromKey = nameKey(from);
-  const toKey = nameKey(to);
-  const me = roster.me !== null && nameKey(roster.me) === fromKey ? to : roster.me;
-  const at = roster.keys.indexOf(fromKey);
-  let next: Roster;
-  if (at === -1) {
-    next = add(roster, to);
-  } else {
-    // Anyone else already listed under the new name would be a stale entry: drop it.
-    const names: string[] = [];
-    const keys: string[] = [];
-    roster.names.forEach((name, i) => {
-      const key = roster.keys[i] ?? nameKey(name);
-      if (i === at) {
-        names.push(to);
-        keys.push(toKey);
-      } else if (key !== toKey) {
-        names.push(name);
-        keys.push(key);
-      }
-    });
-    next = { me: roster.me, names, keys };
-  }
-  return me === next.me ? next : { ...next, me };
-}
-
-function without<T>(items: readonly T[], at: number): T[] {
-  return [...items.slice(0, at), ...items.slice(at + 1)];
+/** `list` with `me` as a roster; the old roster itself when neither changed. */
+function withMe(old: Roster, list: NameList, me: string | null): Roster {
+  if (me === old.me && (list === old || (list.names === old.names && list.keys === old.keys))) return old;
+  return { me, names: list.names, keys: list.keys };
 }

@@ -1,33 +1,41 @@
-// Which kind of line a (sanitised) server line is, so the terminal can show kinds apart. Pure.
+// Which kind of line a server line is, so the terminal can show kinds apart. Pure.
 //
-// The server's lines are told apart by their first characters (PROTOCOL.md, messages.ts); user
+// The kind comes from the line protocol's own parser (line/messages.ts `parseServerLine`); user
 // text always comes after a prefix the server writes, so a user cannot forge another kind:
 //   `Username?`                    prompt
-//   `*** …`, `Goodbye…!`           notice (joins, leaves, renames, the /who list, errors)
+//   `*** …`, `Goodbye…!`           notice (joins, leaves, renames, lists, refusals, /help)
 //   `[<from> -> <to>] <text>`      private, or private-to-me when <to> is me
 //   `* <name> <action>`            action
 //   `(<name>) <text>`              chat, or mention when someone else's text names me
+//   `[#room] <line>`, `[HH:MM] <line>`  the style of the line behind the room tag or history stamp
+//                                  (the tag itself is coloured by paint.ts)
 // The style is only a hint: paint.ts turns it into colour, or into nothing at all.
-import { USERNAME_PROMPT, isGoodbye } from '../line/messages.ts';
 import { nameKey } from '../core/names.ts';
+import type { ServerLine } from '../line/messages.ts';
 
 /** How a printed line looks; the terminal driver may colour it (only if colour is on). */
 export type PrintStyle = 'chat' | 'mention' | 'private' | 'private-to-me' | 'action' | 'notice' | 'prompt';
 
-const PRIVATE = /^\[([^\s\]]+) -> ([^\s\]]+)\] /u;
-const ACTION = /^\* \S+ /u;
-const CHAT = /^\(([^\s)]+)\) (.*)$/su;
-
-/** The style of one sanitised server line; `me` is my name once known (for private lines and mentions). */
-export function styleOf(text: string, me: string | null): PrintStyle {
-  if (text === USERNAME_PROMPT.text) return 'prompt';
-  if (text.startsWith('*** ') || isGoodbye(text)) return 'notice';
-  const whisper = PRIVATE.exec(text);
-  if (whisper !== null) return me !== null && nameKey(whisper[2] ?? '') === nameKey(me) ? 'private-to-me' : 'private';
-  if (ACTION.test(text)) return 'action';
-  const chat = CHAT.exec(text);
-  if (chat !== null && me !== null && nameKey(chat[1] ?? '') !== nameKey(me) && mentions(chat[2] ?? '', me)) return 'mention';
-  return 'chat';
+/** The style of one parsed server line; `me` is my name once known (for private lines and mentions). */
+export function styleOf(line: ServerLine, me: string | null): PrintStyle {
+  switch (line.kind) {
+    case 'prompt':
+      return 'prompt';
+    case 'private':
+      return me !== null && nameKey(line.to) === nameKey(me) ? 'private-to-me' : 'private';
+    case 'action':
+      return 'action';
+    case 'chat':
+      return me !== null && nameKey(line.name) !== nameKey(me) && mentions(line.text, me) ? 'mention' : 'chat';
+    case 'in-room':
+    case 'stamped':
+      return styleOf(line.line, me);
+    case 'welcome':
+    case 'text':
+      return 'chat';
+    default:
+      return 'notice';
+  }
 }
 
 /** Name characters for the purpose of word boundaries: `Bob.` and `@Bob,` mention Bob, `Bobby` does not. */

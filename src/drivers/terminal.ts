@@ -8,9 +8,11 @@
 // Otherwise (piped stdin, or stdout a file or pipe): no prompt, no cursor movement, lines as is.
 //
 // Tab (interactive only) is readline's `completer`: it asks the pure `complete` (client/complete.ts)
-// with the line up to the cursor and the latest roster, read through the `roster` getter that the
-// CLI feeds from the client's `roster$`. Readline applies the answer and lists the candidates on a
-// second Tab. Colour (paint.ts) is added here, to text the reducer has already sanitised.
+// with the line up to the cursor and the latest roster and rooms, read through the `roster` and
+// `rooms` getters that the CLI feeds from the client's `roster$` and `rooms$`. Readline applies the
+// answer and lists the candidates on a second Tab. `setPrompt` changes the prompt (`#rust> `, from
+// the client's `prompt$`) and redraws it with the half-typed input. Colour (paint.ts) is added
+// here, to text the reducer has already sanitised; a line of another room gets its tag coloured.
 //
 // Ctrl-C arrives as readline's 'SIGINT' in raw mode, or as the process signal when the terminal
 // is not in raw mode (or from `kill -INT`); both become `interrupt$`. The driver decides nothing.
@@ -18,7 +20,8 @@ import type { EventEmitter } from 'node:events';
 import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
 import { Observable, filter, fromEvent, map, merge } from 'rxjs';
 import { complete, type Completion } from '../client/complete.ts';
-import { paint, type TextStyle } from '../client/paint.ts';
+import { paint, paintLine, type TextStyle } from '../client/paint.ts';
+import { NO_ROOMS, type Rooms } from '../client/rooms.ts';
 import { EMPTY_ROSTER, type Roster } from '../client/roster.ts';
 
 export const PROMPT = '> ';
@@ -36,6 +39,8 @@ export interface TerminalOptions {
   readonly errorColor: boolean;
   /** Who is online right now, for Tab completion (without it, Tab completes command names only). */
   readonly roster?: () => Roster;
+  /** The rooms known right now, for Tab completion of room names. */
+  readonly rooms?: () => Rooms;
 }
 
 export interface Terminal {
@@ -45,8 +50,10 @@ export interface Terminal {
   /** Ctrl-D on an empty line, or the end of piped stdin (not our own `close`). */
   readonly eof$: Observable<void>;
   readonly interrupt$: Observable<void>;
-  /** Prints a line on stdout (above the prompt when interactive). */
-  print(text: string, style: TextStyle): void;
+  /** Prints a line on stdout (above the prompt when interactive); `room`: the line's `[<room>] ` tag is coloured. */
+  print(text: string, style: TextStyle, room?: string): void;
+  /** Shows `prompt` instead of the current one (redrawn at once with the half-typed input). */
+  setPrompt(prompt: string): void;
   /** Prints a line on stderr (above the prompt when interactive), in red when colour is on. */
   warn(text: string): void;
   /** Erases the prompt and stops reading. Idempotent. */
@@ -57,8 +64,9 @@ export function openTerminal(options: TerminalOptions): Terminal {
   const { input, output, errorOutput } = options;
   const interactive = input.isTTY === true && output.isTTY === true;
   const roster = options.roster ?? ((): Roster => EMPTY_ROSTER);
+  const rooms = options.rooms ?? ((): Rooms => NO_ROOMS);
   // One parameter: readline calls it synchronously (two would make it callback-style).
-  const completer = (line: string): Completion => complete(line, roster());
+  const completer = (line: string): Completion => complete(line, roster(), rooms());
   const rl = createInterface({
     input,
     ...(interactive ? { output, completer } : {}),
@@ -101,7 +109,17 @@ export function openTerminal(options: TerminalOptions): Terminal {
       map(() => undefined),
     ),
     interrupt$: merge(fromEvent(rl, 'SIGINT'), fromEvent(options.signals, 'SIGINT')).pipe(map(() => undefined)),
-    print: (text, style) => writeAbove(output, paint(text, style, options.color)),
+    print: (text, style, room) => writeAbove(output, paintLine(text, style, room, options.color)),
+    setPrompt: (prompt) => {
+      if (prompt === rl.getPrompt()) return;
+      if (!interactive || closed) {
+        rl.setPrompt(prompt);
+        return;
+      }
+      erasePrompt(); // where the old prompt and the input stand now
+      rl.setPrompt(prompt);
+      rl.prompt(true);
+    },
     warn: (text) => writeAbove(errorOutput, paint(text, 'error', options.errorColor)),
     close: () => {
       if (closed) return;
