@@ -19,8 +19,8 @@
 //
 // CTCP other than ACTION (VERSION, PING, DCC…) is dropped, to channels and nicks alike: TCP and web
 // users cannot answer it, and the chat strips the control characters that frame it (PROTOCOL.md
-// "Text"), so it would arrive as plain words. Control characters (IRC colours and bold too) are
-// stripped from text, reasons and names, as for every front end.
+// "Text"), so it would arrive as plain words. Formatting (colours, bold) and control characters are
+// stripped from text and reasons (text.ts), as every front end strips control characters.
 import { checkName } from '../core/names.ts';
 import { checkRoom } from '../core/rooms.ts';
 import { isBlank, stripControls } from '../core/text.ts';
@@ -62,6 +62,7 @@ import {
 } from './numerics.ts';
 import { CTCP } from './render.ts';
 import type { Step } from './step.ts';
+import { plainText } from './text.ts';
 
 /** Commands a client may send before registration (everything else gets 451). */
 export const REGISTRATION_COMMANDS: ReadonlySet<string> = new Set(['CAP', 'PASS', 'NICK', 'USER', 'PING', 'PONG', 'QUIT']);
@@ -114,7 +115,7 @@ export function registeredCommand(t: Step, msg: IrcMessage): void {
       }
       return;
     case 'PART': {
-      const reason = p[1] === undefined ? undefined : stripControls(p[1]).trim();
+      const reason = p[1] === undefined ? undefined : plainText(p[1]).trim();
       for (const channel of targets(p[0])) {
         const room = channelName(t, channel);
         if (room === null) continue;
@@ -186,7 +187,7 @@ export function registeredCommand(t: Step, msg: IrcMessage): void {
       t.answer(chanOpPrivsNeeded(s, me, (msg.command === 'KICK' ? p[0] : p[1]) as string, 'rooms have no operators'));
       return;
     case 'QUIT': {
-      const reason = p[0] === undefined ? '' : stripControls(p[0]).trim();
+      const reason = p[0] === undefined ? '' : plainText(p[0]).trim();
       t.ask({ kind: 'leave', conn, reason: 'quit', ...(reason === '' ? {} : { message: reason }) }, { kind: 'quit' });
       t.answer(errorLine(`Closing link: ${me} (Quit${reason === '' ? '' : `: ${reason}`})`));
       t.closeWhenAnswered();
@@ -218,7 +219,7 @@ function channelName(t: Step, channel: string): string | null {
 /** CAP LS / LIST / REQ / END (modern.ircdocs.horse "Capability negotiation"). */
 export function capCommand(t: Step, msg: IrcMessage): void {
   const s = t.server;
-  const client = t.session.nick ?? '*';
+  const client = t.client;
   const sub = (msg.params[0] ?? '').toUpperCase();
   const registering = t.session.phase === 'registering';
   switch (sub) {
@@ -281,7 +282,7 @@ function messageCommand(t: Step, msg: IrcMessage): void {
   }
   const said = ctcp(raw);
   if (said === null) return; // CTCP other than ACTION: dropped
-  const text = stripControls(said.text);
+  const text = plainText(said.text);
   if (isBlank(text)) return; // blank lines are never said (PROTOCOL.md "Text")
   const style = said.action ? 'action' : notice ? 'notice' : 'chat';
   const conn = t.session.conn;

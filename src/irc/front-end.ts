@@ -29,7 +29,7 @@ export interface IrcConfig {
   readonly serverName: string;
   /** How long a connection may take to register, in ms (the line protocol's name timeout). */
   readonly registrationTimeoutMs: number;
-  /** A client silent this long is pinged, and dropped if silent as long again. */
+  /** A client silent this long is pinged, and dropped if silent as long again; 0: no pings. */
   readonly pingIntervalMs: number;
   /** Input lines per second, sustained; 0 turns flood control off. */
   readonly rate: number;
@@ -158,12 +158,14 @@ function ownInputs(frame$: Observable<Frame>, tooSlow$: Observable<unknown>, con
     deliver(OPEN);
     subscriber.add(scheduler.schedule(() => deliver(TIMEOUT), config.registrationTimeoutMs));
     const interval = config.pingIntervalMs;
-    subscriber.add(
-      scheduler.schedule(function (this: SchedulerAction<unknown>) {
-        deliver(TICK);
-        this.schedule(undefined, interval);
-      }, interval),
-    );
+    if (interval > 0 && Number.isFinite(interval)) {
+      subscriber.add(
+        scheduler.schedule(function (this: SchedulerAction<unknown>) {
+          deliver(TICK);
+          this.schedule(undefined, interval);
+        }, interval),
+      );
+    }
     const fail = (err: unknown): void => void queueScheduler.schedule(() => subscriber.error(err));
     subscriber.add(frame$.subscribe({ next: deliver, error: fail, complete: () => deliver(HANGUP) }));
     let slow = false;

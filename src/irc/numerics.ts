@@ -7,7 +7,7 @@
 // are split over as many lines as it takes to keep each within 512 bytes.
 import { CASEMAPPING } from './casemap.ts';
 import { ircLine, IrcLine, splitToFit, utf8Bytes, MAX_IRC_LINE_BYTES } from './irc-line.ts';
-import { message } from './message.ts';
+import { isMiddle, message } from './message.ts';
 
 /** The host part of every user's mask (`<name>!<name>@rxchat`, PROTOCOL.md "IRC front end"). */
 export const USER_HOST = 'rxchat';
@@ -51,7 +51,9 @@ export function isupportTokens(info: ServerInfo): readonly string[] {
 
 /** A numeric from the server to `client` (its nick, or `*`), the last parameter as trailing text. */
 export function numeric(server: string, code: string, client: string, ...params: string[]): IrcLine {
-  return ircLine(message(server, code, client, ...params), { trailing: true });
+  // A middle parameter echoing what a client sent (`JOIN :#a b`) may hold a space: shown as `*`.
+  const safe = params.map((p, i) => (i === params.length - 1 || isMiddle(p) ? p : '*'));
+  return ircLine(message(server, code, client, ...safe), { trailing: true });
 }
 
 /**
@@ -158,10 +160,10 @@ export const notRegistered = (s: string, c: string): IrcLine => numeric(s, '451'
 export const alreadyRegistered = (s: string, c: string): IrcLine => numeric(s, '462', c, 'You may not reregister');
 export const noNicknameGiven = (s: string, c: string): IrcLine => numeric(s, '431', c, 'No nickname given');
 export const erroneousNickname = (s: string, c: string, nick: string, reason: string): IrcLine =>
-  numeric(s, '432', c, nick || '*', `Erroneous nickname: ${reason}`);
+  numeric(s, '432', c, nick, `Erroneous nickname: ${reason}`);
 export const nicknameInUse = (s: string, c: string, nick: string): IrcLine => numeric(s, '433', c, nick, 'Nickname is already in use');
 export const noSuchNick = (s: string, c: string, nick: string): IrcLine => numeric(s, '401', c, nick, 'No such nick/channel');
-export const noSuchChannel = (s: string, c: string, channel: string, why = 'No such channel'): IrcLine => numeric(s, '403', c, channel || '*', why);
+export const noSuchChannel = (s: string, c: string, channel: string, why = 'No such channel'): IrcLine => numeric(s, '403', c, channel, why);
 export const cannotSendToChannel = (s: string, c: string, channel: string): IrcLine => numeric(s, '404', c, channel, 'Cannot send to channel (join it first)');
 export const tooManyChannels = (s: string, c: string, channel: string, max: number): IrcLine =>
   numeric(s, '405', c, channel, `You have joined too many channels (max ${max})`);
