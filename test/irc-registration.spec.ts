@@ -163,7 +163,7 @@ describe('IRC registration', () => {
   it('should close a connection that has not registered in time with an ERROR', () => {
     marbles(({ hot, expectObservable }) => {
       const { irc } = ircServer({ registrationTimeoutMs: 10 });
-      const ann = hot('-n---');
+      const ann = hot('-n---', { n: R('NICK ann') });
       expectObservable(irc(1, ann)).toBe('----------(e|)', { e: ['ERROR :Closing link: registration timed out'] });
     });
   });
