@@ -126,7 +126,7 @@ export function listenWeb(options: WebListenerOptions, handle: (connection: Conn
       if (!options.admit()) {
         // As over TCP: the connection hears `*** Server full`, then it is closed.
         log(`refused a WebSocket from ${where}: server full`);
-        ws.send(lineFrame(options.full.encode()));
+        ws.send(lineFrame(options.full.encode()), { binary: false });
         ws.close(CLOSE_TRY_AGAIN_LATER, 'server full');
         return;
       }
