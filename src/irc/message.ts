@@ -6,7 +6,8 @@
 //   tags    ::= <key>['=' <escaped value>] [';' <tags>]
 //
 // - `parseMessage` accepts any string a framer can produce (the line without its CR LF) and never
-//   throws: a line with no command (empty, only spaces, only tags or a source) is `null`. Runs of
+//   throws: a line with no command (empty, only spaces, only tags or a source) is `null`; a CR or
+//   NUL inside the line is dropped (it could never be sent on anyway). Runs of
 //   spaces between parts count as one separator (clients in the wild send them). The command is
 //   upper-cased (commands are case-insensitive); everything else keeps its case.
 // - The trailing parameter (after ` :`) is a normal parameter that may hold spaces or be empty:
@@ -37,7 +38,8 @@ export function message(source: string | null, command: string, ...params: strin
 }
 
 /** Parses one line (CR LF already removed). Returns null when the line holds no command. */
-export function parseMessage(line: string): IrcMessage | null {
+export function parseMessage(raw: string): IrcMessage | null {
+  const line = clean(raw); // a stray CR or NUL inside a line is dropped, as it would be on the way out
   let at = skipSpaces(line, 0);
   let tags: IrcMessage['tags'] = NO_TAGS;
   if (line.charCodeAt(at) === AT) {
