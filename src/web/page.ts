@@ -380,7 +380,7 @@ function userLine(state: PageState, text: string, config: PageConfig): PageTrans
     case 'open': {
       if (state.client.phase !== 'open') return stay(state);
       // Answering the prompt by hand ends our own retries of the remembered name.
-      const answering = !state.welcomed && !blank && state.nameRetries >= 0;
+      const answering = !state.welcomed && !blank && state.auto !== null && state.nameRetries >= 0;
       const next = answering ? { ...state, nameRetries: -1 } : state;
       const step = client(next, { kind: 'user-line', text }, config);
       const stop: readonly PageEffect[] = answering ? [{ kind: 'stop-timer', timer: 'name-retry' }] : NOTHING;
