@@ -96,7 +96,7 @@ function timer(t: Step, kind: 'open' | 'timeout' | 'tick'): void {
   } else if (!s.pinged) {
     t.send(ping(t.server)).update({ pinged: true });
   } else {
-    const seconds = Math.round((2 * t.config.pingIntervalMs) / 1000);
+    const seconds = Math.round((2 * t.config.pingIntervalMs) / 100) / 10;
     t.tell({ kind: 'leave', conn: s.conn, reason: 'dropped', message: `Ping timeout: ${seconds} seconds` });
     t.send(errorLine(`Closing link: ${s.nick ?? '*'} (Ping timeout: ${seconds} seconds)`)).log(`${s.nick ?? '?'} ping timeout`).close();
   }
