@@ -99,8 +99,15 @@ export function createPresence(options: PresenceOptions): Presence {
     }
   };
 
+  /** Whether scans run since the last hitch (logged once per grace period). */
+  let watching = false;
   const scan = async (): Promise<void> => {
+    if (healthySince === null || now() - healthySince < leaseMs) watching = false;
     if (scanning || stopped || healthySince === null || now() - healthySince < leaseMs) return;
+    if (!watching) {
+      watching = true;
+      log(`cluster: watching the other nodes' leases (a node silent for ${leaseMs / 1000} s is declared gone)`);
+    }
     scanning = true;
     try {
       const members = list(await conn.send(['SMEMBERS', keys.nodes])).map(text).filter((m): m is string => m !== null && m !== node);

@@ -92,6 +92,7 @@ export interface RedisLog extends ChatLog {
 
 export class ConfigMismatchError extends Error {}
 
+const lines = (n: number): string => (n === 1 ? '1 line' : `${n} lines`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export function createRedisLog(options: RedisLogOptions): RedisLog {
@@ -127,7 +128,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
       downSince = now();
       log(`cluster: lost Redis (${name}: ${why}); holding lines for up to ${Math.round(holdMs / 1000)} s, connections stay open`);
     } else if (up && downSince !== null && [...connUp.values()].every(Boolean)) {
-      log(`cluster: Redis is back after ${((now() - downSince) / 1000).toFixed(1)} s (${appends.held()} lines held)`);
+      log(`cluster: Redis is back after ${((now() - downSince) / 1000).toFixed(1)} s (${lines(appends.held())} held)`);
       downSince = null;
     }
   };
@@ -215,7 +216,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
     if (shuttingDown) return; // the reducer ignores whatever this node appends after its shutdown
     if (intent.kind === 'shutdown') shuttingDown = true;
     if (!appends.hold(intent, now())) {
-      if (!fenced) log(`cluster: a line from ${'conn' in intent ? intent.conn : 'this node'} not delivered: ${appends.held()} held`);
+      if (!fenced) log(`cluster: a line from ${'conn' in intent ? intent.conn : 'this node'} not delivered: ${lines(appends.held())} held already`);
       undelivered([intent]);
       return;
     }
@@ -226,7 +227,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
   const expiry = setInterval(() => {
     const expired = appends.expire(now());
     if (expired.length === 0) return;
-    log(`cluster: ${expired.length} lines not delivered: the log was out of reach for ${Math.round(holdMs / 1000)} s`);
+    log(`cluster: ${lines(expired.length)} not delivered: the log was out of reach for ${Math.round(holdMs / 1000)} s`);
     undelivered(expired);
   }, Math.max(50, Math.min(250, holdMs / 4)));
   expiry.unref();
@@ -348,7 +349,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
     if (entries.length < readCount) {
       const resend = appends.roundEnded(round);
       if (resend > 0) {
-        log(`cluster: ${resend} batches Redis acknowledged are not in the log (Redis lost them): sending them again`);
+        log(`cluster: ${resend === 1 ? '1 batch' : `${resend} batches`} Redis acknowledged not in the log (Redis lost it): sending again`);
         kick();
       }
     }

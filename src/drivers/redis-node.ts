@@ -15,10 +15,13 @@ export function asClusterNode(running: Running, log: RedisLog, say: (message: st
       await log.close();
     })());
   const { hub } = running;
+  let fenced = false;
   const subscription = hub.deliveries$.subscribe(({ event }) => {
-    if (event.kind !== 'node-closed' || event.node !== hub.node || event.why !== 'gone' || stopping !== undefined) return;
+    if (event.kind !== 'node-closed' || event.node !== hub.node || event.why !== 'gone' || fenced || stopping !== undefined) return;
+    fenced = true;
     say('cluster: this node is out of the cluster: closing its listeners (restart it to rejoin)');
-    void shutdown(0);
+    // After the hub has told every connection why (this delivery is still being routed).
+    setImmediate(() => void shutdown(0));
   });
   return { ...running, connections: () => running.connections(), shutdown };
 }

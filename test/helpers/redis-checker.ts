@@ -30,6 +30,8 @@ export interface View {
   readonly said: readonly string[];
   /** True if it stayed connected until the end (else it may have missed a tail). */
   readonly complete: boolean;
+  /** Which session of that name it was, in the order they were welcomed (default: the last). */
+  readonly session?: number;
 }
 
 /** Lines a node says on its own (not decided by the chat), left out of the comparison. */
@@ -103,11 +105,11 @@ export function check(entries: readonly LogEntry[], views: readonly View[], conf
   for (const [conn, name] of names) byName.set(name, [...(byName.get(name) ?? []), conn]);
   for (const view of views) {
     const conns = byName.get(view.name) ?? [];
-    if (conns.length !== 1) {
-      problems.push(`${view.name}: ${conns.length} sessions with this name in the log (the checker needs exactly one)`);
+    const conn = conns.at(view.session ?? -1);
+    if (conn === undefined) {
+      problems.push(`${view.name}: no session ${view.session ?? 'at all'} with this name in the log`);
       continue;
     }
-    const conn = conns[0] as ConnId;
     const expected = owed.get(conn) ?? [];
     const actual = view.lines.filter((line) => !LOCAL.some((re) => re.test(line)));
     const n = Math.min(actual.length, expected.length);

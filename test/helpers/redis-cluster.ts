@@ -78,6 +78,8 @@ export interface ChildNode {
   waitForLog(match: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGKILL: the node dies with its connections, leaving its lease to lapse. */
   kill9(): Promise<void>;
+  /** Resolves with the exit code (or signal) once the process has ended; bounded. */
+  waitForExit(timeoutMs?: number): Promise<number | string>;
 }
 
 /** A node as its own process (`rxchat-server` under tsx), for tests that kill it. */
@@ -98,7 +100,7 @@ export function spawnNode(redisUrl: string, args: readonly string[] = []): Promi
       for (const waiter of [...waiters]) waiter(line);
     }
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return waitFor(logs, waiters, /^listening on /, 15_000).then((line) => ({
     port: Number(/:(\d+)$/.exec(line)?.[1]),
     pid: child.pid ?? -1,
@@ -108,6 +110,11 @@ export function spawnNode(redisUrl: string, args: readonly string[] = []): Promi
       child.kill('SIGKILL');
       await exited;
     },
+    waitForExit: (timeoutMs = 5000) =>
+      Promise.race([
+        exited,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`node ${child.pid} still running after ${timeoutMs} ms`)), timeoutMs).unref()),
+      ]),
   }));
 }
 
