@@ -4,73 +4,12 @@
 //
 // Every wait is on an event (a line appears, the process exits), bounded by a timeout. The tests
 // run concurrently, each with its own server, so no test sees another's users.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killClients, spawnClient as client } from './helpers/client-rooms.ts';
 import { startServer } from './helpers/tcp.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const WAIT_MS = 8000;
-
-/** A client process with its output collected, and ways to wait for what it prints or its exit. */
-interface ClientProcess {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves once stdout matches; rejects after WAIT_MS with what was seen. */
-  waitFor(pattern: RegExp): Promise<void>;
-  /** Resolves with the exit code; rejects after WAIT_MS. */
-  exited(): Promise<number | null>;
-}
-
-/** Every client spawned, so that none outlives a failed test. */
-const spawned = new Set<ChildProcessWithoutNullStreams>();
-afterAll(() => {
-  for (const child of spawned) if (child.exitCode === null) child.kill();
-});
-
-/** Spawns `rxchat` (src/bin/chat-client.ts through tsx) with `args`; stdout is not a TTY. */
-function client(args: readonly string[]): ClientProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/chat-client.ts', ...args], { cwd: ROOT });
-  spawned.add(child);
-  const out = { stdout: '', stderr: '' };
-  const waiters = new Set<() => void>();
-  const changed = (): void => waiters.forEach((check) => check());
-  child.stdout.on('data', (chunk: Buffer) => ((out.stdout += chunk.toString()), changed()));
-  child.stderr.on('data', (chunk: Buffer) => ((out.stderr += chunk.toString()), changed()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  const bounded = <T>(what: string, promise: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${what}: not within ${WAIT_MS} ms\nstdout: ${JSON.stringify(out.stdout)}\nstderr: ${JSON.stringify(out.stderr)}`)),
-        WAIT_MS,
-      );
-      promise.then(resolve, reject).finally(() => clearTimeout(timer));
-    });
-
-  return {
-    child,
-    stdout: () => out.stdout,
-    stderr: () => out.stderr,
-    waitFor: (pattern) =>
-      bounded(
-        `rxchat printing ${pattern}`,
-        new Promise<void>((resolve) => {
-          const check = (): void => {
-            if (pattern.test(out.stdout)) {
-              waiters.delete(check);
-              resolve();
-            }
-          };
-          waiters.add(check);
-          check();
-        }),
-      ),
-    exited: () => bounded('rxchat exiting', exit),
-  };
-}
+afterAll(killClients);
 
 /** A one-off TCP server that runs `onConnection` for each client. */
 async function fakeServer(onConnection: (socket: Socket) => void): Promise<{ port: number; server: Server }> {
