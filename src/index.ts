@@ -22,7 +22,7 @@
 //
 // The line protocol front end (TCP; the web page speaks it too)
 // - framing.ts             bytes → lines: bounded, CRLF, UTF-8 split across packets, "too long"
-// - line/messages.ts       every line of the line protocol (the only file with its wire text)
+// - line/messages.ts       every line of the line protocol, written and read back (the only file with its wire text)
 // - line/render.ts         events → lines, once per event for every line connection
 // - line/commands.ts       a chatting user's line → a typed command (/who, /join, /msg, …)
 // - line/session.ts        THE connection state machine: (session, input) → (session, effects)
@@ -43,7 +43,9 @@
 // - client/chat-client.ts  the client's pure main: driver sources in, effects out
 // - client/sanitize.ts     neutralises server text before it reaches the terminal
 // - client/roster.ts       who is online, read off the server's lines (for Tab completion)
-// - client/complete.ts     Tab completion of command names and users' names
+// - client/rooms.ts        my current room, my rooms, its members, the room list, off the same lines
+// - client/name-list.ts    a bounded, case-insensitive list of names (the roster, a room's members)
+// - client/complete.ts     Tab completion of command names, room names and users' names
 // - client/style.ts        which kind of line a server line is (chat, private, notice, action)
 // - client/paint.ts        whether to colour, and the colour of each kind of line
 // - client/args.ts         the client's argv parser

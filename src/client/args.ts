@@ -18,8 +18,11 @@ export const CLIENT_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 7777 });
 export const CLIENT_USAGE = `Usage: rxchat [options]
 
 Terminal client for the rxchat server. Type a line and press Enter to send it;
-'exit' or '/quit' (or Ctrl-D) leaves; a second Ctrl-C quits at once. Tab completes
-command names and the names of the users online (Tab twice lists them).
+'exit' or '/quit' (or Ctrl-D) leaves; a second Ctrl-C quits at once. /join #room,
+/part, /rooms, /who #room and /history are the room commands (/help lists every
+command); the prompt shows your room when it is not #lobby (#rust> ), and lines of
+your other rooms come tagged [#room]. Tab completes command names, room names after
+/join, /part and /who, and the names of the users online (Tab twice lists them).
 
 Options:
   --host <address>   server address (default ${CLIENT_DEFAULTS.host})
