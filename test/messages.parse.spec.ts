@@ -5,6 +5,8 @@
 // and totality over any string.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkName } from '../src/core/names.ts';
+import { checkRoom } from '../src/core/rooms.ts';
 import { COMMANDS } from '../src/line/commands.ts';
 import * as m from '../src/line/messages.ts';
 import { isWireName, isWireRoom, parseServerLine, type RoomLine, type ServerLine } from '../src/line/messages.ts';
@@ -144,6 +146,21 @@ describe('messages: every line the server writes reads back as what it says', ()
       ['[Ann -> Bob] * Ann waves', { kind: 'private', from: 'Ann', to: 'Bob', text: '* Ann waves' }],
     ];
     for (const [line, parsed] of cases) expect(parseServerLine(line)).toEqual(parsed);
+  });
+});
+
+describe('messages: names and rooms as the server writes them', () => {
+  it('should accept exactly what checkName and checkRoom accept unchanged', () => {
+    const word = fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^#?[A-Za-z0-9_.\- ]{0,34}$/), chars(0, 34));
+    fc.assert(
+      fc.property(word, (w) => {
+        const name = checkName(w);
+        const room = checkRoom(w);
+        expect(isWireName(w)).toBe(name.ok && name.name === w);
+        expect(isWireRoom(w)).toBe(room.ok && room.room === w);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

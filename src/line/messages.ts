@@ -177,15 +177,21 @@ export type ServerLine =
 
 /** True for a name exactly as the server writes one: valid, trimmed and normalised. */
 export function isWireName(name: string): boolean {
+  if (ASCII_NAME.test(name)) return true; // the common case, without normalising
   const check = checkName(name);
   return check.ok && check.name === name;
 }
 
 /** True for a room name exactly as the server writes one: `#`, valid, normalised. */
 export function isWireRoom(room: string): boolean {
+  if (ASCII_ROOM.test(room)) return true;
   const check = checkRoom(room);
   return check.ok && check.room === room;
 }
+
+/** Plain ASCII names and rooms that `checkName` and `checkRoom` accept as they are. */
+const ASCII_NAME = /^[A-Za-z0-9_.-]{1,24}$/;
+const ASCII_ROOM = /^#[A-Za-z0-9_.-]{1,32}$/;
 
 /** What one server line (without its LF) says. Total: never throws; unknown lines are `text`. */
 export function parseServerLine(text: string): ServerLine {
