@@ -54,7 +54,8 @@ describe.concurrent('rxchat client in rooms, against the real server', () => {
       await say('/who #rust', '*** Users in #rust (2): Ann, Bob');
       await say('/part', '*** You left #rust', '*** Now in #lobby (2 users)');
       expect(await bob.next()).toBe('[#rust] *** Ann left #rust');
-      await say('/history 1', '(Bob) back in the lobby\n');
+      ann.child.stdin.write('/history 1\n');
+      await ann.waitFor(/\[\d\d:\d\d\] \(Bob\) back in the lobby\n/u);
       ann.child.stdin.end(); // EOF: exit, as a pipe ends
       expect(await ann.exited()).toBe(0);
       expect(await bob.next()).toBe('*** Ann left the chat');
