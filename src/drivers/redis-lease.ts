@@ -42,7 +42,7 @@ export interface Presence {
   start(): void;
   /** The log says `node` is gone: take it out of the set of nodes. */
   forget(node: NodeId): void;
-  /** The last-read ids of the nodes whose lease is alive, this one included. */
+  /** The last-read ids of the other nodes whose lease is alive (as of their last renewal). */
   positions(): Promise<string[]>;
   /** Stops; with `leave`, drops this node's lease and its place in the set (a graceful exit). */
   stop(leave: boolean): Promise<void>;
@@ -143,7 +143,7 @@ export function createPresence(options: PresenceOptions): Presence {
       void conn.send(['SREM', keys.nodes, gone]).catch(() => {});
     },
     async positions() {
-      const members = list(await conn.send(['SMEMBERS', keys.nodes])).map(text).filter((m): m is string => m !== null);
+      const members = list(await conn.send(['SMEMBERS', keys.nodes])).map(text).filter((m): m is string => m !== null && m !== node);
       if (members.length === 0) return [];
       const leases = list(await conn.send(['MGET', ...members.map((m) => keys.lease(m))]));
       return leases.map(text).filter((p): p is string => p !== null);

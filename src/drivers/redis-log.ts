@@ -366,6 +366,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
 
   const readLoop = async (): Promise<void> => {
     let verifiedGeneration = -1;
+    let caughtUp = false;
     let backoff = 50;
     let failing = false;
     while (!closed) {
@@ -386,11 +387,16 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
           kick();
         }
         const round = ++rounds;
-        const reply = await reader.send(['XREAD', 'BLOCK', String(blockMs), 'COUNT', String(readCount), 'STREAMS', keys.log, lastId], blockMs + watchdogMs);
+        // Until it has caught up once, a node does not block: an empty log is read at once.
+        const block = caughtUp ? ['BLOCK', String(blockMs)] : [];
+        const reply = await reader.send(['XREAD', ...block, 'COUNT', String(readCount), 'STREAMS', keys.log, lastId], blockMs + watchdogMs);
         if (closed) return;
         // Decided after the whole read is booked (see the header on the trampoline).
         queueScheduler.schedule(() => handleRead(reply, round));
-        if (list(list(list(reply)[0] ?? null)[1] ?? null).length < readCount) resolveReady();
+        if (!caughtUp && list(list(list(reply)[0] ?? null)[1] ?? null).length < readCount) {
+          caughtUp = true;
+          resolveReady();
+        }
         backoff = 50;
         failing = false;
       } catch (err) {

@@ -71,7 +71,7 @@ export interface SnapshotterOptions {
   readonly everyMs: number;
   /** This node's state now, as of the id it has read up to; null when it cannot snapshot now. */
   capture(): StoredSnapshot | null;
-  /** Every live node's last-read id. */
+  /** The other live nodes' last-read ids (this node's is the snapshot's). */
   positions(): Promise<string[]>;
   readonly log: (message: string) => void;
   readonly now?: () => number;
