@@ -5,7 +5,6 @@ import { config as rxjsConfig } from 'rxjs';
 import { parseServerArgs } from '../config.ts';
 import { describeError, formatAddress } from '../drivers/tcp-server.ts';
 import type { Listener } from '../run.ts';
-import { startServer } from '../server.ts';
 
 // Log lines are gathered and written once per event-loop turn: stderr is synchronous when it is
 // a pipe or a file, and a join storm logs thousands of lines. Whatever is left is written at exit.
@@ -39,6 +38,8 @@ if (parsed.kind === 'error') {
 }
 
 const { settings } = parsed;
+// Loaded only now: --help and a bad flag answer at once, without loading every front end and client library.
+const { startServer } = await import('../server.ts');
 try {
   const server = await startServer(settings, log);
   for (const l of server.listeners) {
