@@ -190,7 +190,7 @@ describe('/me, /help, /quit and unknown commands', () => {
         I: '*** /me <action>         say what you are doing',
         J: '*** /help                show this list',
         K: '*** /quit (or exit)      leave the chat',
-        L: '*** Anything else you type is said to everyone.',
+        L: '*** Anything else you type is said in your current room.',
       });
     });
   });

@@ -37,7 +37,7 @@ const HELP = [
   '*** /me <action>         say what you are doing',
   '*** /help                show this list',
   '*** /quit (or exit)      leave the chat',
-  '*** Anything else you type is said to everyone.',
+  '*** Anything else you type is said in your current room.',
 ];
 
 describe('/who', () => {

@@ -56,7 +56,7 @@ describe('rooms: /join', () => {
         u: U,
         w: welcome('Ann'),
         b: '*** Usage: /join <room>',
-        c: '*** Now in #no (1 user)', // the first word is the room, as for every command argument
+        c: "*** Invalid room name: spaces are not allowed (use letters, digits, '_', '-' or '.')",
         d: '*** Invalid room name: too long (33 characters, max 32)',
       });
     });

@@ -91,7 +91,7 @@ describe('rooms over real sockets', () => {
   it('should refuse past the room limits, to the asker alone, and keep the room names of the protocol', async () => {
     const ann = await joinAs(server.port, 'Ann');
     await ann.send('/join bad room');
-    await ann.expectLines(['*** Now in #bad (1 user)']);
+    await ann.expectLines(["*** Invalid room name: spaces are not allowed (use letters, digits, '_', '-' or '.')"]);
     await ann.send('/join #');
     await ann.expectLines(['*** Invalid room name: name is empty']);
     await ann.send('/part #nowhere');

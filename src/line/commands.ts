@@ -9,7 +9,8 @@
 // - a command missing what it needs (`/msg`, `/msg bob`, `/nick`, `/me`, `/join`) or with a bad
 //   count (`/history x`, `/history 0`) is a `usage` answer;
 // - words after a command that takes none (`/rooms all`, `/help me`, `/quit bye`) are ignored;
-//   room names are checked by the session (core/rooms.ts), which answers a bad one.
+// - a room argument is everything after the command word; the session checks it (core/rooms.ts)
+//   and answers a bad one (`/join bad room`: spaces are not allowed).
 // A line not starting with `/` is chat, and `exit` (in any letter case, alone) is `/quit`, as in the lab.
 
 export type Command =
@@ -59,18 +60,14 @@ export function parseCommand(line: string): Command {
   const [word, rest] = firstWord(trimmedStart);
   const args = rest.trimEnd();
   switch (word.toLowerCase()) {
-    case '/who': {
-      const [room] = firstWord(args);
-      return room === '' ? { kind: 'who' } : { kind: 'members', room };
-    }
-    case '/join': {
-      const [room] = firstWord(args);
-      return room === '' ? { kind: 'usage', usage: synopsis('/join') } : { kind: 'join', room };
-    }
-    case '/part': {
-      const [room] = firstWord(args);
-      return { kind: 'part', room: room === '' ? null : room };
-    }
+    // A room argument is the whole rest of the line: `/join bad room` is refused for its space
+    // (core/rooms.ts says so), not quietly taken as `#bad`.
+    case '/who':
+      return args === '' ? { kind: 'who' } : { kind: 'members', room: args };
+    case '/join':
+      return args === '' ? { kind: 'usage', usage: synopsis('/join') } : { kind: 'join', room: args };
+    case '/part':
+      return { kind: 'part', room: args === '' ? null : args };
     case '/rooms':
       return { kind: 'rooms' };
     case '/history': {

@@ -86,7 +86,7 @@ export const NODE_GONE = new WireLine('*** Server lost touch with the cluster: p
 export const helpLines = (commands: readonly { readonly synopsis: string; readonly does: string }[]): readonly WireLine[] => [
   new WireLine('*** Commands:'),
   ...commands.map((c) => new WireLine(`*** ${c.synopsis.padEnd(20)} ${c.does}`)),
-  new WireLine('*** Anything else you type is said to everyone.'),
+  new WireLine('*** Anything else you type is said in your current room.'),
 ];
 
 /** Words that end a session (defined with the other commands; re-exported for the client). */

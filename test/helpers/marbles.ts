@@ -14,8 +14,10 @@ function compact(item: unknown): unknown {
 /** Runs `callback` in virtual time (1 frame = 1 ms); assertions are checked when it returns. */
 export function marbles<T>(callback: (helpers: RunHelpers) => T): T {
   const scheduler = new TestScheduler((actual, expected) => {
-    // Readable first (one line per frame), then exact (values that print alike but differ).
-    if (Array.isArray(actual) && Array.isArray(expected)) expect(actual.map(compact)).toEqual(expected.map(compact));
+    // Readable first (one line per frame) when every value is a string, then exact.
+    const readable = (list: unknown): list is unknown[] =>
+      Array.isArray(list) && list.every((item) => typeof compact(item) === 'string' && !String(compact(item)).includes(': {'));
+    if (readable(actual) && readable(expected)) expect(actual.map(compact)).toEqual(expected.map(compact));
     expect(actual).toEqual(expected);
   });
   return scheduler.run(callback);
