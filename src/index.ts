@@ -30,6 +30,19 @@
 // - line/wire-line.ts      an outgoing line, encoded once however many clients receive it
 // - operators/pace.ts      flood control: a token bucket that delays, never drops or reorders
 //
+// The IRC front end (irssi, WeeChat, HexChat on --irc-port; channels are the rooms)
+// - irc/message.ts         the IRC message grammar: line ⇄ { tags, source, command, params }
+// - irc/irc-line.ts        an outgoing IRC line: CR LF, at most 512 bytes, encoded once; text splitting
+// - irc/casemap.ts         nicks and channels compared as the chat compares names; CASEMAPPING
+// - irc/text.ts            IRC text made plain: formatting codes and control characters stripped
+// - irc/numerics.ts        every server reply (numerics, CAP, PONG, ERROR): the only file with its text
+// - irc/render.ts          events → IRC lines, once per event for every IRC connection
+// - irc/step.ts            the session's state, inputs, effects; replies held in command order
+// - irc/commands.ts        a registered user's commands → intents or local answers
+// - irc/replies.ts         the chat's replies as numerics, read in the light of what was asked
+// - irc/session.ts         THE IRC connection state machine: registration, timers, hub events
+// - irc/front-end.ts       one actor per IRC connection on the hub: scan(step), the port, the shell
+//
 // Process and I/O
 // - config.ts              defaults and the server's argv/env parser
 // - cli-args.ts            strict flag parsing shared by both command lines
@@ -69,4 +82,8 @@ export { step, initialSession, type Session, type SessionInput, type Effect } fr
 export { parseCommand, type Command } from './line/commands.ts';
 export { splitLines, createLineDecoder, type Frame } from './framing.ts';
 export { pace } from './operators/pace.ts';
+export { ircFrontEnd, type IrcConfig } from './irc/front-end.ts';
+export { parseMessage, serializeMessage, type IrcMessage } from './irc/message.ts';
+export { ircRenderer } from './irc/render.ts';
+export { step as ircStep, initialSession as initialIrcSession, type Session as IrcSession } from './irc/session.ts';
 export { listenTcp, type TcpListener } from './drivers/tcp-server.ts';

@@ -40,7 +40,6 @@ import {
   endOfNames,
   endOfWho,
   erroneousNickname,
-  errorLine,
   invalidCapCommand,
   lusersLines,
   MAX_MESSAGE_TARGETS,
@@ -53,6 +52,7 @@ import {
   noTextToSend,
   nowAway,
   pong,
+  quitError,
   tooManyTargets,
   unAway,
   unknownCommand,
@@ -189,7 +189,7 @@ export function registeredCommand(t: Step, msg: IrcMessage): void {
     case 'QUIT': {
       const reason = p[0] === undefined ? '' : plainText(p[0]).trim();
       t.ask({ kind: 'leave', conn, reason: 'quit', ...(reason === '' ? {} : { message: reason }) }, { kind: 'quit' });
-      t.answer(errorLine(`Closing link: ${me} (Quit${reason === '' ? '' : `: ${reason}`})`));
+      t.answer(quitError(me, reason));
       t.closeWhenAnswered();
       t.update({ phase: 'quitting' }).log(`${me} quit`);
       return;

@@ -1,5 +1,5 @@
-// Every reply the IRC server itself sends: numerics, CAP, PONG, ERROR and its NOTICEs. The only file
-// with the IRC front end's reply text (render.ts has the lines that relay what users do).
+// Every reply the IRC server itself sends: numerics, CAP, PING/PONG, ERROR and its NOTICEs. The only
+// file with the IRC front end's reply text (render.ts has the lines that relay what users do).
 //
 // Formats follow modern.ircdocs.horse "Numerics": the server's name is the source of every reply
 // (`--irc-server-name`), the first parameter is the recipient's nick (`*` before it has one), and
@@ -150,6 +150,21 @@ export const errorLine = (text: string): IrcLine => ircLine(message(null, 'ERROR
 /** To a connection refused because the server is full (listenTcp's `full`). */
 export const SERVER_FULL = errorLine('Server full');
 export const REGISTRATION_TIMED_OUT = errorLine('Closing link: registration timed out');
+/** To every connection of a server shutting down, or declared gone by its cluster. */
+export const SHUTTING_DOWN = errorLine('Server is shutting down');
+export const NODE_GONE = errorLine('Server lost touch with the cluster: please reconnect');
+/** The answer to QUIT (`*` before registration), before the server closes the link. */
+export const quitError = (nick: string, reason: string): IrcLine => errorLine(`Closing link: ${nick} (Quit${reason === '' ? '' : `: ${reason}`})`);
+/** To a client that never answered the server's PING. */
+export const pingTimeoutError = (nick: string, seconds: number): IrcLine => errorLine(`Closing link: ${nick} (Ping timeout: ${seconds} seconds)`);
+/** What other IRC users read as the QUIT message of a client dropped for not answering. */
+export const pingTimeoutReason = (seconds: number): string => `Ping timeout: ${seconds} seconds`;
+
+// Notices about the log under the chat (PROTOCOL.md "Clusters") and other server remarks.
+export const notDelivered = (s: string, c: string, what: string): IrcLine[] =>
+  serverNotice(s, c, `Not delivered (the chat's log cannot be reached): ${what}; please try again`);
+export const resynced = (s: string, c: string): IrcLine[] => serverNotice(s, c, 'The chat was restored after its log lost data: some lines may be missing');
+export const noRoom = (s: string, c: string): IrcLine[] => serverNotice(s, c, 'You are in no room: join a channel first');
 
 // Errors ------------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ import type { LeaveReason, Style } from '../core/intents.ts';
 import { hhmm } from '../line/messages.ts';
 import { IrcLine, ircLine, splitToFit, utf8Bytes, MAX_IRC_LINE_BYTES } from './irc-line.ts';
 import { message } from './message.ts';
-import { errorLine, namesLines, serverNotice, USER_HOST } from './numerics.ts';
+import { namesLines, NODE_GONE, serverNotice, SHUTTING_DOWN, USER_HOST } from './numerics.ts';
 
 /** What the hub hands every IRC recipient of an event: the lines, shared. */
 export type IrcRendering = readonly IrcLine[];
@@ -55,9 +55,9 @@ export function saidLines(name: string, target: string, text: string, style: Sty
 }
 
 /** What other IRC users read when someone leaves the chat. */
-export function quitMessage(reason: LeaveReason, message: string | null): string {
-  if (reason === 'quit') return message === null || message === '' ? 'Quit' : `Quit: ${message}`;
-  if (message !== null && message !== '') return message;
+export function quitMessage(reason: LeaveReason, given: string | null): string {
+  if (reason === 'quit') return given === null || given === '' ? 'Quit' : `Quit: ${given}`;
+  if (given !== null && given !== '') return given;
   return reason === 'too-slow' ? 'Too slow to read (sendq exceeded)' : 'Connection closed';
 }
 
@@ -99,7 +99,7 @@ export function ircRenderer(serverName: string): (event: ChatEvent | HubNotice) 
         return lines;
       }
       case 'node-closed':
-        return [errorLine(event.why === 'shutdown' ? 'Server is shutting down' : 'Server lost touch with the cluster: please reconnect')];
+        return [event.why === 'shutdown' ? SHUTTING_DOWN : NODE_GONE];
       case 'welcome':
       case 'name-taken':
       case 'reply':

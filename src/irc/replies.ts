@@ -35,10 +35,10 @@ import {
   listStart,
   namesLines,
   noSuchChannel,
+  noRoom,
   noSuchNick,
   noTopic,
   notOnChannel,
-  serverNotice,
   tooManyChannels,
   userHost,
   usersDontMatch,
@@ -123,7 +123,7 @@ export function replyLines(server: string, me: string, asked: Purpose | null, re
     case 'already-named':
       return [];
     case 'no-room':
-      return serverNotice(s, me, 'You are in no room: join a channel first');
+      return noRoom(s, me);
     case 'history':
     case 'no-history':
       return []; // the line protocol's /history; IRC never asks

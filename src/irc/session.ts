@@ -27,17 +27,20 @@ import type { IrcLine } from './irc-line.ts';
 import { parseMessage, type IrcMessage } from './message.ts';
 import {
   erroneousNickname,
-  errorLine,
   inputTooLong,
   lusersLines,
   nicknameInUse,
   noMotd,
   noNicknameGiven,
+  notDelivered,
   notRegistered,
   ping,
+  pingTimeoutError,
+  pingTimeoutReason,
   pong,
+  quitError,
   REGISTRATION_TIMED_OUT,
-  serverNotice,
+  resynced,
   welcomeLines,
 } from './numerics.ts';
 import { replyLines } from './replies.ts';
@@ -97,8 +100,8 @@ function timer(t: Step, kind: 'open' | 'timeout' | 'tick'): void {
     t.send(ping(t.server)).update({ pinged: true });
   } else {
     const seconds = Math.round((2 * t.config.pingIntervalMs) / 100) / 10;
-    t.tell({ kind: 'leave', conn: s.conn, reason: 'dropped', message: `Ping timeout: ${seconds} seconds` });
-    t.send(errorLine(`Closing link: ${s.nick ?? '*'} (Ping timeout: ${seconds} seconds)`)).log(`${s.nick ?? '?'} ping timeout`).close();
+    t.tell({ kind: 'leave', conn: s.conn, reason: 'dropped', message: pingTimeoutReason(seconds) });
+    t.send(pingTimeoutError(s.nick ?? '*', seconds)).log(`${s.nick ?? '?'} ping timeout`).close();
   }
 }
 
@@ -137,7 +140,7 @@ function registering(t: Step, frame: Extract<SessionInput, { kind: 'line' | 'too
       t.update({ user: true });
       break;
     case 'QUIT':
-      t.update({ phase: 'quitting' }).answer(errorLine('Closing link: * (Quit)')).closeWhenAnswered();
+      t.update({ phase: 'quitting' }).answer(quitError('*', '')).closeWhenAnswered();
       return;
   }
   claimWhenReady(t);
@@ -236,13 +239,13 @@ function event(t: Step, event: ChatEvent | HubNotice, lines: readonly IrcLine[])
       if (event.intent.kind === 'claim' && s.phase === 'registering') {
         t.update({ nick: null, claiming: false });
       }
-      t.send(serverNotice(t.server, t.client, `Not delivered (the chat's log cannot be reached): ${event.intent.kind}; please try again`));
+      t.send(notDelivered(t.server, t.client, event.intent.kind));
       if (i !== -1) t.drop(i);
       if (event.intent.kind === 'claim') replayHeld(t);
       return;
     }
     case 'resynced':
-      t.send(serverNotice(t.server, t.client, 'The chat was restored after its log lost data: some lines may be missing'));
+      t.send(resynced(t.server, t.client));
       return;
     case 'node-closed':
       t.send(lines).close();
