@@ -429,6 +429,8 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
       clearInterval(expiry);
       snapshotter.stop();
       await presence.stop(left);
+      // The reader is blocked in XREAD: drop its socket rather than wait for the read to end.
+      reader.reset('closing');
       await Promise.all([writer.close(), reader.close()]);
       rejectReady(new Error('closed'));
     })());
