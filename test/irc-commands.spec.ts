@@ -451,10 +451,10 @@ describe('IRC queries', () => {
     });
   });
 
-  it('should answer PING with PONG (461 without a token), 421 for unknown commands, 462 for USER or PASS again, 482 for KICK', () => {
+  it('should answer PING with PONG (461 without a token), 421 for unknown commands, 462 for USER or PASS again, 482 for KICK, 406 for WHOWAS', () => {
     marbles(({ hot, expectObservable }) => {
       const { irc } = ircServer();
-      const ann = hot('-r-a-b-c-d-e-f-g', {
+      const ann = hot('-r-a-b-c-d-e-f-g-h', {
         r: register('ann'),
         a: R('PING :LAG123'),
         b: R('PING'),
@@ -463,8 +463,9 @@ describe('IRC queries', () => {
         e: R('PASS x'),
         f: R('KICK #a bob :out'),
         g: R('001 ann :hi'),
+        h: R('WHOWAS zed'),
       });
-      expectObservable(irc(1, ann)).toBe('-w-a-b-c-d-e-f-g', {
+      expectObservable(irc(1, ann)).toBe('-w-a-b-c-d-e-f-g-h', {
         w: welcome('ann'),
         a: [':rxchat PONG rxchat :LAG123'],
         b: [':rxchat 461 ann PING :Not enough parameters'],
@@ -473,6 +474,7 @@ describe('IRC queries', () => {
         e: [':rxchat 462 ann :You may not reregister'],
         f: [":rxchat 482 ann #a :You're not channel operator: rooms have no operators"],
         g: [':rxchat 421 ann 001 :Unknown command'],
+        h: [':rxchat 406 ann zed :There was no such nickname (rxchat keeps no record of past nicks)', ':rxchat 369 ann zed :End of WHOWAS'],
       });
     });
   });

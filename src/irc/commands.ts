@@ -14,8 +14,8 @@
 // |   USERHOST, TOPIC, MODE queries |                                                             |
 // | TOPIC #c :text, MODE changes    | refused (482, 501): rooms have no topics, modes or operators |
 // | QUIT [:reason]                  | `leave` with the reason, then ERROR and close               |
-// | PING, AWAY, MOTD, LUSERS,       | answered here                                               |
-// |   VERSION, CAP, PASS, USER      |                                                             |
+// | PING, AWAY, MOTD, LUSERS, WHOWAS| answered here (AWAY is acknowledged, not shown to others;   |
+// |   VERSION, CAP, PASS, USER      |   WHOWAS finds nobody: no record of past nicks is kept)     |
 //
 // CTCP other than ACTION (VERSION, PING, DCC…) is dropped, to channels and nicks alike: TCP and web
 // users cannot answer it, and the chat strips the control characters that frame it (PROTOCOL.md
@@ -59,6 +59,7 @@ import {
   unknownModeFlag,
   userModeIs,
   versionLines,
+  whowasNone,
 } from './numerics.ts';
 import { CTCP } from './render.ts';
 import type { Step } from './step.ts';
@@ -70,7 +71,7 @@ export const REGISTRATION_COMMANDS: ReadonlySet<string> = new Set(['CAP', 'PASS'
 /** Parameters each command needs at least (461 otherwise). */
 const MIN_PARAMS: Readonly<Record<string, number>> = {
   CAP: 1, NICK: 0, USER: 4, PASS: 1, PING: 1, JOIN: 1, PART: 1, PRIVMSG: 0, NOTICE: 0, MODE: 1,
-  TOPIC: 1, WHOIS: 1, ISON: 1, USERHOST: 1, KICK: 2, INVITE: 2,
+  TOPIC: 1, WHOIS: 1, WHOWAS: 1, ISON: 1, USERHOST: 1, KICK: 2, INVITE: 2,
 };
 
 /** True when `msg` lacks parameters its command needs (the 461 is sent). */
@@ -148,6 +149,9 @@ export function registeredCommand(t: Step, msg: IrcMessage): void {
       t.ask({ kind: 'whois', conn, name: nick }, { kind: 'whois', nick });
       return;
     }
+    case 'WHOWAS':
+      t.answer(whowasNone(s, me, targets(p[0])[0] ?? ''));
+      return;
     case 'LIST': {
       const only = p[0] === undefined || p[0] === '' ? null : targets(p[0]).map(ircKey);
       t.ask({ kind: 'rooms', conn }, { kind: 'list', only });

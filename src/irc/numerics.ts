@@ -222,6 +222,11 @@ export function whoisLines(s: string, c: string, nick: string, channels: readonl
 }
 export const endOfWhois = (s: string, c: string, nick: string): IrcLine => numeric(s, '318', c, nick, 'End of /WHOIS list');
 
+/** WHOWAS: the chat keeps no record of nicks no longer in use (irssi asks after a WHOIS finds nobody). */
+export const whowasNone = (s: string, c: string, nick: string): IrcLine[] => [
+  numeric(s, '406', c, nick, 'There was no such nickname (rxchat keeps no record of past nicks)'),
+  numeric(s, '369', c, nick, 'End of WHOWAS'),
+];
 export const listStart = (s: string, c: string): IrcLine => numeric(s, '321', c, 'Channel', 'Users  Name');
 export const listEntry = (s: string, c: string, channel: string, users: number): IrcLine => numeric(s, '322', c, channel, String(users), '');
 export const listEnd = (s: string, c: string): IrcLine => numeric(s, '323', c, 'End of /LIST');
