@@ -49,6 +49,14 @@
 // - drivers/tcp-server.ts  the TCP listener: sockets, connection cap, output budget, pause/resume
 // - drivers/outbox.ts      per-socket output: one write per flush, flushes spaced out under load, the sendq budget
 // - drivers/socket.ts      a socket's bytes as an Observable; safe writes
+// - drivers/redis-log.ts   the cluster's log: one Redis Stream every node appends to and reads (--redis)
+// - drivers/redis-appends.ts  what a node holds on its way into the log; each intent decided once or undelivered (pure)
+// - drivers/redis-entry.ts the stream entry codec and stream ids (pure); redis-keys.ts the cluster's keys
+// - drivers/redis-conn.ts  one Redis connection with deadlines, replaced when it fails or hangs
+// - drivers/redis-lease.ts node presence: leases with a TTL, declaring lapsed nodes gone
+// - drivers/redis-snapshot.ts snapshots of the chat in Redis, and trimming the log behind them
+// - drivers/redis-node.ts  a running server as a cluster node (closes the log last; fenced: closes)
+// - drivers/metrics.ts     the Prometheus endpoint (--metrics-port); io-counters.ts the sockets' counters
 // - bin/chat-server.ts     the `rxchat-server` command: settings, logging, signals, exit codes
 //
 // Client
@@ -87,3 +95,5 @@ export { parseMessage, serializeMessage, type IrcMessage } from './irc/message.t
 export { ircRenderer } from './irc/render.ts';
 export { step as ircStep, initialSession as initialIrcSession, type Session as IrcSession } from './irc/session.ts';
 export { listenTcp, type TcpListener } from './drivers/tcp-server.ts';
+export { createRedisLog, type RedisLog, type RedisLogOptions } from './drivers/redis-log.ts';
+export { createMetrics, type Metrics } from './drivers/metrics.ts';
