@@ -16,11 +16,13 @@ export interface IrcTestServer {
   /** The line protocol's port and the IRC port. */
   readonly linePort: number;
   readonly ircPort: number;
+  /** The web front end's port, when `webPort` was set (0: a free one). */
+  readonly webPort: number | null;
   readonly logs: readonly string[];
   close(): Promise<void>;
 }
 
-/** Starts the real server on 127.0.0.1 with the line protocol and IRC on free ports (no web, no Redis). */
+/** Starts the real server on 127.0.0.1 with the line protocol and IRC on free ports (no web unless asked, no Redis). */
 export async function startIrcServer(settings: Partial<ServerSettings> = {}, options: ServerOptions = {}): Promise<IrcTestServer> {
   const logs: string[] = [];
   const all: ServerSettings = { ...DEFAULTS, webPort: null, metricsPort: null, redis: null, ...settings, host: '127.0.0.1', port: 0, ircPort: 0 };
@@ -34,6 +36,7 @@ export async function startIrcServer(settings: Partial<ServerSettings> = {}, opt
     running,
     linePort: find('line protocol').port,
     ircPort: find('IRC').port,
+    webPort: running.listeners.find((l) => l.name === 'web')?.port ?? null,
     logs,
     close: async () => {
       await Promise.all(running.listeners.map((l) => l.close()));
@@ -99,10 +102,14 @@ export function connectIrc(port: number, timeoutMs = WAIT_MS): Promise<IrcClient
     wake();
   });
   socket.on('error', () => {});
+  // A server that ends the connection cleanly (FIN) must have ended its last line; one that cuts a
+  // client off (a reset, as for a too-slow reader) may leave half a line.
+  socket.on('end', () => {
+    if (pending.length > 0) violations.push(`unterminated at the end: ${JSON.stringify(pending.toString('utf8'))}`);
+  });
   socket.on('close', () => {
     isClosed = true;
     sockets.delete(socket);
-    if (pending.length > 0) violations.push(`unterminated at close: ${JSON.stringify(pending.toString('utf8'))}`);
     wake();
   });
 
