@@ -194,12 +194,12 @@ describe('IRC server pings', () => {
       const bob = hot('-r 1998ms -p 1498ms |', { r: [...register('bob'), R('JOIN #a')], p: R('PONG :rxchat') });
       expectObservable(irc(1, ann)).toBe('-w 1998ms p 999ms (e|)', {
         w: [...welcome('ann', { unknown: 1 }), ...joined('ann', '#a', ['ann']), ':bob!bob@rxchat JOIN #a'],
-        p: ['PING :rxchat'],
+        p: [':rxchat PING :rxchat'],
         e: ['ERROR :Closing link: ann (Ping timeout: 2 seconds)'],
       });
       expectObservable(irc(2, bob)).toBe('-w 1998ms p 999ms q 499ms |', {
         w: [...welcome('bob', { users: 2, channels: 2 }), ...joined('bob', '#a', ['ann', 'bob'])],
-        p: ['PING :rxchat'],
+        p: [':rxchat PING :rxchat'],
         q: [':ann!ann@rxchat QUIT :Ping timeout: 2 seconds'],
       });
     });

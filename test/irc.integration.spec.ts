@@ -193,7 +193,7 @@ describe('IRC over TCP, with line users in the same chat', () => {
     await ann.register('ann');
     await ann.send('JOIN #lobby');
     await bob.expectLines(['*** ann joined #lobby']);
-    await ann.waitFor('PING :rxchat');
+    await ann.waitFor(':rxchat PING :rxchat');
     await ann.waitFor('ERROR :Closing link: ann (Ping timeout: 0.2 seconds)');
     await ann.closed();
     await bob.expectLines(['*** ann left the chat']);
@@ -204,7 +204,7 @@ describe('IRC over TCP, with line users in the same chat', () => {
     const ann = await irc(ircPort);
     await ann.register('ann');
     for (let i = 0; i < 3; i++) {
-      await ann.waitFor('PING :rxchat');
+      await ann.waitFor(':rxchat PING :rxchat');
       await ann.send('PONG :rxchat');
     }
     await ann.send('PING :still-here');

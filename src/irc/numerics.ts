@@ -144,7 +144,7 @@ export const invalidCapCommand = (server: string, client: string, sub: string): 
 // Connection --------------------------------------------------------------------------------
 
 export const pong = (server: string, token: string): IrcLine => ircLine(message(server, 'PONG', server, token), { trailing: true });
-export const ping = (server: string): IrcLine => ircLine(message(null, 'PING', server), { trailing: true });
+export const ping = (server: string): IrcLine => ircLine(message(server, 'PING', server), { trailing: true });
 /** The last line before the server closes a connection. */
 export const errorLine = (text: string): IrcLine => ircLine(message(null, 'ERROR', text), { trailing: true });
 /** To a connection refused because the server is full (listenTcp's `full`). */
