@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Delivery } from '../src/core/events.ts';
 import type { Intent } from '../src/core/intents.ts';
 import { CHAT_DEFAULTS, type ChatConfig } from '../src/core/state.ts';
-import { ConfigMismatchError, createRedisLog, type RedisLog } from '../src/drivers/redis-log.ts';
+import { ConfigMismatchError, createRedisLog, redactUrl, type RedisLog } from '../src/drivers/redis-log.ts';
 import { encodeBatch } from '../src/drivers/redis-entry.ts';
 import { createHub, type Hub } from '../src/hub/hub.ts';
 import { DEFAULTS } from '../src/config.ts';
@@ -114,4 +114,10 @@ describe('the Redis log', () => {
     expect(await redis.command(['SISMEMBER', 'rxchat:nodes', a.node])).toBe(0);
     await connectClient(b.port, 'Ann');
   });
+});
+
+test('a Redis URL is logged without its password', () => {
+  expect(redactUrl('redis://:secret@db:6379')).toBe('redis://:***@db:6379');
+  expect(redactUrl('rediss://user:pw@db:6380/0')).toBe('rediss://user:***@db:6380/0');
+  expect(redactUrl('unix:///run/redis.sock')).toBe('unix:///run/redis.sock');
 });

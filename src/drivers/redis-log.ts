@@ -92,6 +92,11 @@ export interface RedisLog extends ChatLog {
 
 export class ConfigMismatchError extends Error {}
 
+/** A Redis URL fit for a log line: any password in it replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/)([^@/]*)@/, (_, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
+}
+
 const lines = (n: number): string => (n === 1 ? '1 line' : `${n} lines`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -407,7 +412,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
           void close(0);
           return;
         }
-        if (!failing && !bootstrapped) log(`cluster: cannot reach Redis at ${options.url} (${err instanceof Error ? err.message : String(err)}): retrying`);
+        if (!failing && !bootstrapped) log(`cluster: cannot reach Redis at ${redactUrl(options.url)} (${err instanceof Error ? err.message : String(err)}): retrying`);
         failing = true;
         await sleep(backoff);
         backoff = Math.min(1000, backoff * 2);
