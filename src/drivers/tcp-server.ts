@@ -4,12 +4,13 @@
 //
 // The handler is the pure side (server.ts `connect`): it never sees a socket, only an id, an
 // Observable of frames and one of "too slow" signals, and answers with an Observable of outputs
-// (a line, a broadcast batch, log, pause, resume, abort) whose completion means close.
+// (a line, log, pause, resume, abort) whose completion means close. The hub's lines for the
+// connection come through the writer the driver hands it (`write`), one call per line.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import type { ConnId } from '../core/intents.ts';
-import type { Connection, Output } from '../line/front-end.ts';
+import type { Connection, Output, Send } from '../line/front-end.ts';
 import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
 import { ioCounters } from './io-counters.ts';
 import { socketChunk$ } from './socket.ts';
@@ -105,11 +106,25 @@ export function listenTcp(
     outboxes.noteInput();
     socket.on('data', outboxes.noteInput);
     const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
+    // A fault while serving one connection closes that connection, nobody else's.
+    const fail = (err: unknown): void => {
+      log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
+      socket.destroy();
+    };
+    // A line for this client alone leaves at the end of the turn; broadcasts wait for the flush.
+    const writeLine = (line: Send['line'], soon: boolean): void => outbox.write(line.encode(), soon);
+    // The hub's lines come straight here (the front end's `write`): one call per line, no Output.
+    const write = (line: Send['line'], soon: boolean): void => {
+      try {
+        writeLine(line, soon);
+      } catch (err) {
+        fail(err);
+      }
+    };
     const perform = (output: Output): void => {
       switch (output.kind) {
         case 'send':
-          // A line for this client alone leaves at the end of the turn; broadcasts wait for the flush.
-          outbox.write(output.line.encode(), output.soon);
+          writeLine(output.line, output.soon);
           break;
         case 'log':
           log(`#${label(id)} ${output.message}`);
@@ -127,24 +142,19 @@ export function listenTcp(
           break;
       }
     };
-    const subscription = handle({ id, frame$, tooSlow$ }).subscribe({
+    const subscription = handle({ id, frame$, tooSlow$, write }).subscribe({
       next: (output) => {
         try {
           perform(output);
         } catch (err) {
-          // A fault while serving one connection closes that connection, nobody else's.
-          log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
-          socket.destroy();
+          fail(err);
         }
       },
       complete: () => {
         outbox.flush();
         endSocket(socket);
       },
-      error: (err: unknown) => {
-        log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
-        socket.destroy();
-      },
+      error: fail,
     });
     socket.once('close', () => {
       sockets.delete(socket);

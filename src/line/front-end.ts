@@ -8,7 +8,8 @@
 //   name timer (once)            ├─ownInputs (queue)─┐
 //   too slow (from the driver)   ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
 //   the hub's events that change the session ───────┘                    ▲
-//   every line the hub renders for this connection ──────────────────────┘ (port.deliver)
+//   every line the hub renders for this connection ──────────────────────┘ (port.deliver;
+//                                                  or the driver's `write`, when it gives one)
 //
 // `scan(step)` is the actor: a pure reducer over everything that changes this session. `carryOut`
 // is its thin shell: it publishes intents to the hub, turns `close` into completion and passes
@@ -32,6 +33,14 @@ export interface Connection {
   readonly frame$: Observable<Frame>;
   /** Fires when the client's unsent output passes its budget (the driver measures it). */
   readonly tooSlow$?: Observable<unknown>;
+  /**
+   * The driver's own writer for this connection's lines, if it has one. The hub's lines (a
+   * broadcast reaches thousands of connections) then go straight to it, with no Output object and
+   * no subscriber chain per line; the actor's own lines still come as `send` outputs. Both reach
+   * the driver synchronously as they happen, so they keep one order. Without it, every line is a
+   * `send` output (marble tests read them so).
+   */
+  readonly write?: (line: Send['line'], soon: boolean) => void;
 }
 
 /** Ask the driver to stop or restart reading a socket (flood control pushes back through TCP). */
@@ -86,7 +95,7 @@ function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is H
 
 /** The line protocol on `hub`; `scheduler` is where time comes from (virtual in marble tests). */
 export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerLike = asyncScheduler): FrontEnd {
-  function connect({ id, frame$, tooSlow$ = EMPTY }: Connection): Observable<Output> {
+  function connect({ id, frame$, tooSlow$ = EMPTY, write }: Connection): Observable<Output> {
     return new Observable<Output>((subscriber) => {
       // Reading stops while flood control holds lines back or the session holds lines for a claim.
       let paced = false;
@@ -108,16 +117,22 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
       const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
       const local$ = ownInputs(input$, tooSlow$, config.nameTimeoutMs, scheduler);
 
-      // The hub's events: every rendered line straight to the output, in the order decided; the
-      // few that change the session also to the actor (after their lines: `Username?` follows
-      // `*** Username Bob is taken`).
+      // The hub's events: every rendered line straight to the output (the driver's writer when it
+      // has one), in the order decided; the few that change the session also to the actor (after
+      // their lines: `Username?` follows `*** Username Bob is taken`).
       const inbox = new Subject<HubInput>();
+      const send =
+        write === undefined
+          ? (line: Send['line'], soon: boolean): void => subscriber.next({ kind: 'send', line, soon })
+          : (line: Send['line'], soon: boolean): void => {
+              if (!subscriber.closed) write(line, soon);
+            };
       const port: Port<LineRendering> = {
         render: renderLine,
         deliver(event, rendering, inCurrentRoom) {
           const lines = inCurrentRoom || rendering.prefixed === null ? rendering.plain : rendering.prefixed;
           const { soon } = rendering;
-          for (const line of lines) subscriber.next({ kind: 'send', line, soon });
+          for (let i = 0; i < lines.length; i++) send(lines[i]!, soon);
           if (concernsSession(event, id)) inbox.next(event);
         },
       };
