@@ -1,11 +1,11 @@
 // The session reducer, step by step, where the order of effects matters or a flow is too small
 // for a marble diagram.
 import { describe, expect, it } from 'vitest';
-import { HOLD_LIMIT, initialSession, step, type Effect, type Session } from '../src/line/session.ts';
+import { HOLD_LIMIT, SETTLED, initialSession, step, type Effect, type Session } from '../src/line/session.ts';
 
 const config = { maxLineBytes: 4096 };
 const prompt = initialSession('n1/7');
-const chatting: Session = { phase: 'chatting', conn: 'n1/7', name: 'Bob' };
+const chatting: Session = { phase: 'chatting', conn: 'n1/7', name: 'Bob', pending: 0, held: [] };
 
 /** Effects as short strings: `send:<text>`, `publish:<kind>`, `log`, `close`, `abort`. */
 const show = (effects: readonly Effect[]): string[] =>
@@ -44,26 +44,54 @@ describe('session step', () => {
     }
   });
 
-  it('should hold lines typed while a claim is out, and replay them as chat once welcomed', () => {
+  it('should hold lines typed while a claim is out, and take them as chat once it is welcomed and settled', () => {
     const claimed = step(prompt, { kind: 'line', text: 'Bob' }, config);
     expect(show(claimed.effects)).toEqual(['publish:claim']);
     const held1 = step(claimed.session, { kind: 'line', text: 'hello' }, config);
     const held2 = step(held1.session, { kind: 'line', text: '/join rust' }, config);
     expect([...held1.effects, ...held2.effects]).toEqual([]);
     const welcomed = step(held2.session, { kind: 'welcome', conn: 'n1/7', name: 'Bob' }, config);
-    expect(welcomed.session).toEqual(chatting);
-    expect(show(welcomed.effects)).toEqual(['log', 'publish:say', 'publish:join']);
+    expect(show(welcomed.effects)).toEqual(['log']);
+    // The claim's deliveries are made: the first held line goes out, and holds the second behind it.
+    const first = step(welcomed.session, SETTLED, config);
+    expect(show(first.effects)).toEqual(['publish:say']);
+    const second = step(first.session, SETTLED, config);
+    expect(show(second.effects)).toEqual(['publish:join']);
+    expect(step(second.session, SETTLED, config).session).toEqual(chatting);
   });
 
   it('should take held lines as the next name attempts after a refused claim', () => {
     const claimed = step(prompt, { kind: 'line', text: 'Bob' }, config);
     const held = step(claimed.session, { kind: 'line', text: 'Rob' }, config);
     const refused = step(held.session, { kind: 'name-taken', conn: 'n1/7', name: 'Bob', renaming: false }, config);
-    expect(show(refused.effects)).toEqual(['send:Username?', 'publish:claim']);
-    expect(refused.session).toEqual({ phase: 'awaiting-name', conn: 'n1/7', claiming: 'Rob', held: [] });
+    expect(show(refused.effects)).toEqual(['send:Username?']);
+    const settled = step(refused.session, SETTLED, config);
+    expect(show(settled.effects)).toEqual(['publish:claim']);
+    expect(settled.session).toEqual({ phase: 'awaiting-name', conn: 'n1/7', claiming: 'Rob', pending: 1, held: [] });
   });
 
-  it('should stop reading when many lines wait for a claim, and read again once it is decided', () => {
+  it("should not let its own answers overtake the reply to an earlier command, nor a hang-up its last lines", () => {
+    const asked = step(chatting, { kind: 'line', text: '/who' }, config);
+    const help = step(asked.session, { kind: 'line', text: '/help' }, config);
+    const gone = step(help.session, { kind: 'hangup' }, config);
+    expect([...help.effects, ...gone.effects]).toEqual([]);
+    const settled = step(gone.session, SETTLED, config);
+    // The /who reply was delivered before SETTLED; then the help, then the hang-up.
+    const shown = show(settled.effects);
+    expect(shown[0]).toBe('send:*** Commands:');
+    expect(shown.slice(-2)).toEqual(['publish:leave', 'close']);
+    expect(shown.filter((e) => e.startsWith('send:'))).toHaveLength(shown.length - 2);
+    expect(settled.session.phase).toBe('leaving');
+  });
+
+  it('should count an intent that never reached the log as done, and ask for a name again if it was the claim', () => {
+    const claimed = step(prompt, { kind: 'line', text: 'Bob' }, config);
+    const lost = step(claimed.session, { kind: 'undelivered', conn: 'n1/7', intent: { kind: 'claim', conn: 'n1/7', name: 'Bob', lobby: true } }, config);
+    expect(show(lost.effects)).toEqual(['send:Username?']);
+    expect(lost.session).toEqual(prompt);
+  });
+
+  it('should stop reading when many lines wait, and read again once they can be handled', () => {
     let t = step(prompt, { kind: 'line', text: 'Bob' }, config);
     const effects: string[] = [];
     for (let i = 0; i < HOLD_LIMIT; i++) {
@@ -72,8 +100,9 @@ describe('session step', () => {
     }
     expect(effects).toEqual(['hold']);
     const welcomed = step(t.session, { kind: 'welcome', conn: 'n1/7', name: 'Bob' }, config);
-    expect(show(welcomed.effects).slice(0, 2)).toEqual(['log', 'release']);
-    expect(show(welcomed.effects).filter((e) => e === 'publish:say')).toHaveLength(HOLD_LIMIT);
+    const settled = step(welcomed.session, SETTLED, config);
+    // The first held line is said; the rest wait for it, now below the limit.
+    expect(show(settled.effects)).toEqual(['release', 'publish:say']);
   });
 
   it('should ignore everything once leaving', () => {

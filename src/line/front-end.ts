@@ -23,7 +23,7 @@ import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
 import { pace } from '../operators/pace.ts';
 import { renderLine, type LineRendering } from './render.ts';
-import { initialSession, step, type Effect, type HubInput, type SessionConfig, type SessionInput, type Transition } from './session.ts';
+import { SETTLED, initialSession, step, type Effect, type HubInput, type SessionConfig, type SessionInput, type Transition } from './session.ts';
 
 /** What a driver knows about a connection. */
 export interface Connection {
@@ -79,7 +79,7 @@ const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
 const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
 /** The hub events the actor itself must see (the rest are only written). */
-function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is HubInput {
+function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is Exclude<HubInput, typeof SETTLED> {
   switch (event.kind) {
     case 'welcome':
     case 'name-taken':
@@ -135,6 +135,8 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
           for (let i = 0; i < lines.length; i++) send(lines[i]!, soon);
           if (concernsSession(event, id)) inbox.next(event);
         },
+        // The session holds further input while its intents are outstanding (session.ts).
+        settled: () => inbox.next(SETTLED),
       };
       const detach = hub.attach(id, port as Port);
       const start: Transition = { session: initialSession(id), effects: [] };

@@ -13,9 +13,14 @@
 // them once and hands them to the connection (front-end.ts). This reducer only learns what changes
 // the session: its claim was accepted or refused, it was renamed, the server is closing.
 //
-// Nothing here assumes a decision is synchronous. While a claim is out (the log may be remote),
-// the client's further lines are held, in order, and handled once the claim is decided: as chat
-// once welcomed, as the next name attempt once refused. None is dropped.
+// Nothing here assumes a decision is synchronous. Every intent this session publishes is
+// outstanding (`pending`) until the hub says it is settled (decided, its lines delivered) or that it
+// never reached the log. While any is outstanding, the client's further input is held, in order,
+// and handled once all are settled: a claim's held lines become chat once welcomed or the next name
+// attempt once refused; an answer the session gives itself (`/help`, `*** Usage`, `Goodbye`) never
+// overtakes the reply to an earlier command; a client that hangs up right after its last lines
+// still has them said. None is dropped. With the memory log every intent settles before the next
+// input arrives, so nothing is ever held there.
 import type { Frame } from '../framing.ts';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId, Intent } from '../core/intents.ts';
@@ -37,15 +42,29 @@ import {
 } from './messages.ts';
 import type { WireLine } from './wire-line.ts';
 
+/** Input that waits while intents are outstanding: the client's lines, and its hang-up after them. */
+export type Held = Frame | { readonly kind: 'hangup' };
+
+/** What a live session keeps besides its phase: intents not yet settled, and the input held meanwhile. */
+interface Waiting {
+  readonly pending: number;
+  readonly held: readonly Held[];
+}
+
 export type Session =
-  /** Prompted for a name; `claiming` is a name sent to the log and not yet decided, `held` the lines typed since. */
-  | { readonly phase: 'awaiting-name'; readonly conn: ConnId; readonly claiming: string | null; readonly held: readonly Frame[] }
-  | { readonly phase: 'chatting'; readonly conn: ConnId; readonly name: string }
+  /** Prompted for a name; `claiming` is a name sent to the log and not yet decided. */
+  | ({ readonly phase: 'awaiting-name'; readonly conn: ConnId; readonly claiming: string | null } & Waiting)
+  | ({ readonly phase: 'chatting'; readonly conn: ConnId; readonly name: string } & Waiting)
   /** Done: the last line (if any) is sent and the connection is closing. Everything is ignored. */
   | { readonly phase: 'leaving'; readonly conn: ConnId };
 
+/** One of this session's intents is decided and its lines delivered (the hub's Port.settled). */
+export const SETTLED = Object.freeze({ kind: 'settled' } as const);
+
 /** The hub events a session reacts to (everything else the hub renders straight to the client). */
-export type HubInput = Extract<ChatEvent | HubNotice, { kind: 'welcome' | 'name-taken' | 'renamed' | 'node-closed' | 'undelivered' }>;
+export type HubInput =
+  | Extract<ChatEvent | HubNotice, { kind: 'welcome' | 'name-taken' | 'renamed' | 'node-closed' | 'undelivered' }>
+  | typeof SETTLED;
 
 /** Everything that can arrive in a session's inbox. */
 export type SessionInput =
@@ -64,7 +83,7 @@ export type Effect =
   | { readonly kind: 'close' }
   /** Close at once, dropping unsent output (a client too slow to read it). */
   | { readonly kind: 'abort' }
-  /** Stop reading the client (`hold`) while many lines wait for a claim; read again (`release`). */
+  /** Stop reading the client (`hold`) while many lines wait for outstanding intents; read again (`release`). */
   | { readonly kind: 'hold' }
   | { readonly kind: 'release' }
   | { readonly kind: 'log'; readonly message: string };
@@ -78,7 +97,7 @@ export interface SessionConfig {
   readonly maxLineBytes: number;
 }
 
-/** Lines held while a claim is out before the shell stops reading the client (they stay bounded). */
+/** Input held while intents are outstanding before the shell stops reading the client (so it stays bounded). */
 export const HOLD_LIMIT = 64;
 
 const NOTHING: readonly Effect[] = Object.freeze([]);
@@ -93,11 +112,25 @@ const publish = (intent: Intent): Effect => ({ kind: 'publish', intent });
 
 /** A new connection, before its `open` input. */
 export function initialSession(conn: ConnId): Session {
-  return { phase: 'awaiting-name', conn, claiming: null, held: [] };
+  return { phase: 'awaiting-name', conn, claiming: null, pending: 0, held: [] };
 }
 
-/** One step of the state machine. Total: every input is valid in every phase. */
+/**
+ * One step of the state machine. Total: every input is valid in every phase. Reading stops when
+ * the held input reaches HOLD_LIMIT and starts again when it falls below.
+ */
 export function step(session: Session, input: SessionInput, config: SessionConfig): Transition {
+  const next = stepPhase(session, input, config);
+  const before = heldCount(session);
+  const after = heldCount(next.session);
+  if (before < HOLD_LIMIT && after >= HOLD_LIMIT) return { session: next.session, effects: [...next.effects, HOLD] };
+  if (before >= HOLD_LIMIT && after < HOLD_LIMIT) return { session: next.session, effects: [RELEASE, ...next.effects] };
+  return next;
+}
+
+const heldCount = (session: Session): number => (session.phase === 'leaving' ? 0 : session.held.length);
+
+function stepPhase(session: Session, input: SessionInput, config: SessionConfig): Transition {
   switch (session.phase) {
     case 'awaiting-name':
       return awaitingName(session, input, config);
@@ -106,6 +139,34 @@ export function step(session: Session, input: SessionInput, config: SessionConfi
     case 'leaving':
       return { session, effects: NOTHING };
   }
+}
+
+type Live = Exclude<Session, { phase: 'leaving' }>;
+
+/** Keeps input for later, in order, while intents are outstanding. */
+const hold = (session: Live, input: Held): Transition => ({ session: { ...session, held: [...session.held, input] }, effects: NOTHING });
+
+/**
+ * One outstanding intent is done with (`settled`, or never reached the log). When none is left,
+ * the held input is handled now, in order, as if it arrived just now; what it publishes holds the
+ * rest again.
+ */
+function done(start: Transition & { session: Live }, config: SessionConfig): Transition {
+  const session = { ...start.session, pending: Math.max(0, start.session.pending - 1) };
+  if (session.pending > 0 || session.held.length === 0) return { session, effects: start.effects };
+  let current: Session = { ...session, held: [] };
+  const effects = [...start.effects];
+  for (const input of session.held) {
+    const next = stepPhase(current, input, config);
+    current = next.session;
+    effects.push(...next.effects);
+  }
+  return { session: current, effects };
+}
+
+/** Publishes an intent, which is outstanding until it is settled. */
+function ask<S extends Live>(session: S, intent: Intent, ...before: Effect[]): Transition {
+  return { session: { ...session, pending: session.pending + 1 }, effects: [...before, publish(intent)] };
 }
 
 type AwaitingName = Extract<Session, { phase: 'awaiting-name' }>;
@@ -117,27 +178,26 @@ function awaitingName(session: AwaitingName, input: SessionInput, config: Sessio
       return { session, effects: [PROMPT] };
     case 'line':
     case 'too-long':
-      if (session.claiming !== null) {
-        // Decided later: keep it, in order, and stop reading when many wait.
-        const held = [...session.held, input];
-        return { session: { ...session, held }, effects: held.length === HOLD_LIMIT ? [HOLD] : NOTHING };
-      }
-      return nameAttempt(session, input, config);
+      return session.pending > 0 ? hold(session, input) : nameAttempt(session, input, config);
+    case 'settled':
+      return done({ session, effects: NOTHING }, config);
     case 'welcome':
       if (input.conn !== conn) return { session, effects: NOTHING };
-      // The hub wrote the welcome; now the held lines, as chat.
-      return replay(
-        { session: { phase: 'chatting', conn, name: input.name }, effects: [{ kind: 'log', message: `joined as ${input.name}` }] },
-        session.held,
-        config,
-      );
+      // The hub wrote the welcome; the held lines become chat once the claim is settled.
+      return {
+        session: { phase: 'chatting', conn, name: input.name, pending: session.pending, held: session.held },
+        effects: [{ kind: 'log', message: `joined as ${input.name}` }],
+      };
     case 'name-taken':
-    case 'undelivered':
       if (input.conn !== conn || session.claiming === null) return { session, effects: NOTHING };
-      if (input.kind === 'undelivered' && input.intent.kind !== 'claim') return { session, effects: NOTHING };
-      // The hub wrote why; ask again, then take the held lines as the next attempts.
-      return replay({ session: { phase: 'awaiting-name', conn, claiming: null, held: [] }, effects: [PROMPT] }, session.held, config);
+      // The hub wrote why; ask again. Held lines are the next attempts, once the claim is settled.
+      return { session: { ...session, claiming: null }, effects: [PROMPT] };
+    case 'undelivered':
+      if (input.conn !== conn) return { session, effects: NOTHING };
+      // The hub wrote why; a claim that never reached the log is asked again.
+      return done({ session: { ...session, claiming: null }, effects: input.intent.kind === 'claim' ? [PROMPT] : NOTHING }, config);
     case 'hangup':
+      if (session.pending > 0) return hold(session, input);
       return { session: { phase: 'leaving', conn }, effects: [CLOSE] };
     case 'timeout':
       return {
@@ -153,7 +213,7 @@ function awaitingName(session: AwaitingName, input: SessionInput, config: Sessio
   }
 }
 
-/** A line (or a too-long one) at the name prompt, with no claim out. */
+/** A line (or a too-long one) at the name prompt, with nothing outstanding. */
 function nameAttempt(session: AwaitingName, input: Frame, config: SessionConfig): Transition {
   const { conn } = session;
   if (input.kind === 'too-long') return { session, effects: [send(lineTooLong(config.maxLineBytes)), PROMPT] };
@@ -162,23 +222,7 @@ function nameAttempt(session: AwaitingName, input: Frame, config: SessionConfig)
   // An empty line is an invalid name too (v2): a person who just pressed Enter is answered.
   const check = checkName(text);
   if (!check.ok) return { session, effects: [send(invalidName(check.reason)), PROMPT] };
-  return {
-    session: { phase: 'awaiting-name', conn, claiming: check.name, held: [] },
-    effects: [publish({ kind: 'claim', conn, name: check.name, lobby: true })],
-  };
-}
-
-/** Steps through lines held during a claim, after `start`; reading resumes if it had stopped. */
-function replay(start: Transition, held: readonly Frame[], config: SessionConfig): Transition {
-  let { session } = start;
-  const effects = [...start.effects];
-  if (held.length >= HOLD_LIMIT) effects.push(RELEASE);
-  for (const frame of held) {
-    const next = step(session, frame, config);
-    session = next.session;
-    effects.push(...next.effects);
-  }
-  return { session, effects };
+  return ask({ ...session, claiming: check.name }, { kind: 'claim', conn, name: check.name, lobby: true });
 }
 
 type Chatting = Extract<Session, { phase: 'chatting' }>;
@@ -187,14 +231,19 @@ function chatting(session: Chatting, input: SessionInput, config: SessionConfig)
   const { conn, name } = session;
   switch (input.kind) {
     case 'line':
-      return command(session, stripControls(input.text));
+      return session.pending > 0 ? hold(session, input) : command(session, stripControls(input.text));
     case 'too-long':
-      return { session, effects: [send(lineTooLong(config.maxLineBytes))] };
+      return session.pending > 0 ? hold(session, input) : { session, effects: [send(lineTooLong(config.maxLineBytes))] };
+    case 'settled':
+      return done({ session, effects: NOTHING }, config);
+    case 'undelivered':
+      return input.conn === conn ? done({ session, effects: NOTHING }, config) : { session, effects: NOTHING };
     case 'renamed':
       // The hub wrote the notice; here the session only learns its new name.
       if (input.conn !== conn) return { session, effects: NOTHING };
-      return { session: { phase: 'chatting', conn, name: input.to }, effects: [{ kind: 'log', message: `renamed ${name} -> ${input.to}` }] };
+      return { session: { ...session, name: input.to }, effects: [{ kind: 'log', message: `renamed ${name} -> ${input.to}` }] };
     case 'hangup':
+      if (session.pending > 0) return hold(session, input);
       return { session: { phase: 'leaving', conn }, effects: [publish({ kind: 'leave', conn, reason: 'dropped' }), CLOSE] };
     case 'too-slow':
       return {
@@ -207,7 +256,6 @@ function chatting(session: Chatting, input: SessionInput, config: SessionConfig)
     case 'timeout':
     case 'welcome':
     case 'name-taken':
-    case 'undelivered':
       return { session, effects: NOTHING };
   }
 }
@@ -217,34 +265,33 @@ function command(session: Chatting, text: string): Transition {
   const { conn, name } = session;
   if (isBlank(text)) return { session, effects: NOTHING };
   const parsed = parseCommand(text);
-  const ask = (intent: Intent): Transition => ({ session, effects: [publish(intent)] });
   const withRoom = (typed: string, then: (room: string) => Intent): Transition => {
     const check = checkRoom(typed);
-    return check.ok ? ask(then(check.room)) : { session, effects: [send(invalidRoom(check.reason))] };
+    return check.ok ? ask(session, then(check.room)) : { session, effects: [send(invalidRoom(check.reason))] };
   };
   switch (parsed.kind) {
     case 'say':
-      return ask({ kind: 'say', conn, room: null, text, style: 'chat' });
+      return ask(session, { kind: 'say', conn, room: null, text, style: 'chat' });
     case 'me':
-      return ask({ kind: 'say', conn, room: null, text: parsed.action, style: 'action' });
+      return ask(session, { kind: 'say', conn, room: null, text: parsed.action, style: 'action' });
     case 'who':
-      return ask({ kind: 'who', conn });
+      return ask(session, { kind: 'who', conn });
     case 'members':
       return withRoom(parsed.room, (room) => ({ kind: 'members', conn, room }));
     case 'join':
       return withRoom(parsed.room, (room) => ({ kind: 'join', conn, room }));
     case 'part':
-      return parsed.room === null ? ask({ kind: 'part', conn, room: null }) : withRoom(parsed.room, (room) => ({ kind: 'part', conn, room }));
+      return parsed.room === null ? ask(session, { kind: 'part', conn, room: null }) : withRoom(parsed.room, (room) => ({ kind: 'part', conn, room }));
     case 'rooms':
-      return ask({ kind: 'rooms', conn });
+      return ask(session, { kind: 'rooms', conn });
     case 'history':
-      return ask({ kind: 'history', conn, count: parsed.count });
+      return ask(session, { kind: 'history', conn, count: parsed.count });
     case 'msg':
-      return ask({ kind: 'msg', conn, to: parsed.to, text: parsed.text, style: 'chat' });
+      return ask(session, { kind: 'msg', conn, to: parsed.to, text: parsed.text, style: 'chat' });
     case 'nick': {
       const check = checkName(parsed.name);
       if (!check.ok) return { session, effects: [send(invalidName(check.reason))] };
-      return ask({ kind: 'rename', conn, name: check.name });
+      return ask(session, { kind: 'rename', conn, name: check.name });
     }
     case 'help':
       return { session, effects: HELP };
