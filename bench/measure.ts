@@ -13,7 +13,7 @@ import { collect, faultsOf, prepare, waitEntered, waitJoined, waitReceived } fro
 import { WorkerPool } from './pool.ts';
 import { cpuSeconds, openFilesHardLimit, rssBytes, startServer, writeSyscalls, type ServerProcess } from './proc.ts';
 import { expectedDeliveries, expectedRoomJoins, type SizedScenario } from './scenarios/spec.ts';
-import { serverCommand, type ServerName } from './servers.ts';
+import { serverCommand, transportOf, type ServerName } from './servers.ts';
 import { verify } from './verify.ts';
 
 export interface RunOptions {
@@ -98,7 +98,7 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
     serverProcess = await startServer(command, args, START_TIMEOUT_MS);
     const pid = serverProcess.pid;
     pool = await WorkerPool.start(workers, compiled.worker, START_TIMEOUT_MS, options.workerNodeFlags);
-    await prepare(pool, shape, serverProcess, START_TIMEOUT_MS);
+    await prepare(pool, shape, serverProcess, START_TIMEOUT_MS, transportOf(server));
 
     // Phase 1: everyone joins. Done when every client is welcomed and every join notice is in.
     log(`${n} clients joining`);

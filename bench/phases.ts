@@ -7,26 +7,33 @@ import { Histogram } from './load/histogram.ts';
 import type { ClientSummary, Setup, WorkerEvent } from './load/messages.ts';
 import type { WaitLimits, WorkerPool } from './pool.ts';
 import type { ServerProcess } from './proc.ts';
+import type { Transport } from './load/web-socket.ts';
 import type { SizedScenario } from './scenarios/spec.ts';
 
 /** Connections waiting for the server to accept them, all workers together: half of Node's backlog (511). */
 const PENDING_ACCEPTS = 256;
 
-/** Hands each worker its share of the clients (round-robin, so senders spread across workers). */
-export async function prepare(pool: WorkerPool, shape: SizedScenario, server: ServerProcess, timeoutMs: number): Promise<void> {
+/**
+ * Hands each worker its share of the clients (round-robin, so senders spread across workers);
+ * over `web`, they connect to the server's web port (a WebSocket each) instead of its TCP port.
+ */
+export async function prepare(pool: WorkerPool, shape: SizedScenario, server: ServerProcess, timeoutMs: number, transport: Transport = 'tcp'): Promise<void> {
+  const port = transport === 'web' ? server.webPort : server.port;
+  if (port === undefined) throw new Error('the server logged no web port (web on http://…/)');
   const shares: number[][] = Array.from({ length: pool.size }, () => []);
   for (let g = 0; g < shape.clients; g++) shares[g % pool.size]!.push(g);
   shares.forEach((clients, worker) => {
     const setup: Setup = {
       kind: 'setup',
       host: server.host,
-      port: server.port,
+      port,
       clients,
       senders: shape.senders,
       rooms: shape.rooms,
       lines: shape.lines,
       mode: shape.mode,
       connectConcurrency: Math.max(1, Math.floor(PENDING_ACCEPTS / pool.size)),
+      transport,
     };
     pool.send(worker, setup);
   });

@@ -71,6 +71,8 @@ export interface ServerProcess {
   readonly pid: number;
   readonly host: string;
   readonly port: number;
+  /** rxchat's web front end's port, when it logged one (`web on http://<host>:<port>/`). */
+  readonly webPort: number | undefined;
   /** The last lines the server wrote to stderr (for failure reports). */
   stderrTail(): readonly string[];
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
@@ -117,12 +119,18 @@ export function startServer(command: string, args: readonly string[], timeoutMs:
     let settled = false;
     let read = 0;
     let partial = '';
+    let webPort: number | undefined;
     const poll = setInterval(() => {
       const bytes = Buffer.alloc(64 * 1024);
       const n = readSync(logFd, bytes, 0, bytes.length, read);
       read += n;
       const lines = (partial + bytes.toString('utf8', 0, n)).split('\n');
       partial = lines.pop() ?? '';
+      // rxchat logs every listener in one write: the web port comes with `listening on`.
+      for (const line of lines) {
+        const web = /^web on http:\/\/\S+:(\d+)\/$/.exec(line);
+        if (web !== null) webPort = Number(web[1]);
+      }
       for (const line of lines) {
         const match = /^listening on (\S+):(\d+)$/.exec(line);
         if (match === null || child.pid === undefined || settled) continue;
@@ -133,6 +141,7 @@ export function startServer(command: string, args: readonly string[], timeoutMs:
           pid: child.pid,
           host: match[1]!.replace(/^\[|\]$/g, ''),
           port: Number(match[2]),
+          webPort,
           stderrTail: tail,
           stop: (graceMs) => {
             child.kill('SIGTERM');

@@ -33,11 +33,11 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** rxchat / baseline per round, as `median x` plus `(min-max)` when there are several. */
-export function ratioCell(rounds: readonly (readonly RunResult[])[], key: MetricKey, base: ServerName): string {
+/** `over` (rxchat) / baseline per round, as `median x` plus `(min-max)` when there are several. */
+export function ratioCell(rounds: readonly (readonly RunResult[])[], key: MetricKey, base: ServerName, over: ServerName = 'rxchat'): string {
   const ratios: number[] = [];
   for (const round of rounds) {
-    const rx = round.find((r) => r.server === 'rxchat')?.metrics[key];
+    const rx = round.find((r) => r.server === over)?.metrics[key];
     const b = round.find((r) => r.server === base)?.metrics[key];
     if (usable(rx) && usable(b) && b !== 0) ratios.push(rx / b);
   }
@@ -47,12 +47,18 @@ export function ratioCell(rounds: readonly (readonly RunResult[])[], key: Metric
   return `${mid.toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
 }
 
-const row = (cells: readonly string[]): string =>
+/** A table row: the label, `columns` server cells, then ratio cells. */
+const row = (cells: readonly string[], columns: number): string =>
   cells[0]!.padEnd(LABEL_WIDTH) +
   cells
     .slice(1)
-    .map((cell, i) => cell.padStart(i < SERVERS.length ? COLUMN_WIDTH : RATIO_WIDTH))
+    .map((cell, i) => cell.padStart(i < columns ? COLUMN_WIDTH : RATIO_WIDTH))
     .join('');
+
+const DEFAULT_RATIOS: readonly (readonly [ServerName, ServerName])[] = [
+  ['rxchat', 'tuned'],
+  ['rxchat', 'naive'],
+];
 
 /** The table for one scenario, as lines of text: `rounds` holds each round's runs. */
 export function scenarioTable(shape: SizedScenario, rounds: readonly (readonly RunResult[])[]): string[] {
@@ -60,18 +66,20 @@ export function scenarioTable(shape: SizedScenario, rounds: readonly (readonly R
   const value = (server: ServerName, key: MetricKey): number | undefined =>
     median(runsOf(server).map((r) => r.metrics[key]).filter(usable));
   const several = rounds.length > 1 ? `; medians of ${rounds.length} rounds` : '';
+  const servers = shape.scenario.servers ?? SERVERS;
+  const ratios = shape.scenario.ratios ?? DEFAULT_RATIOS;
   const lines = [
     '',
     `== ${shape.scenario.name} (size ${shape.size}: ${shape.clients} clients${shape.rooms > 0 ? ` in ${shape.rooms} rooms` : ''}, ${shape.senders} senders x ${shape.lines} lines${several}) ==`,
     `   ${shape.scenario.summary}`,
-    row(['metric', ...SERVERS, 'rxchat/tuned', 'rxchat/naive']),
+    row(['metric', ...servers, ...ratios.map(([over, base]) => `${over}/${base}`)], servers.length),
   ];
   for (const headline of shape.scenario.headlines) {
     const arrow = headline.better === 'higher' ? '↑' : '↓';
-    const cells = SERVERS.map((server) => formatNumber(value(server, headline.key), headline.digits));
-    lines.push(row([`${headline.label} ${arrow}`, ...cells, ratioCell(rounds, headline.key, 'tuned'), ratioCell(rounds, headline.key, 'naive')]));
+    const cells = servers.map((server) => formatNumber(value(server, headline.key), headline.digits));
+    lines.push(row([`${headline.label} ${arrow}`, ...cells, ...ratios.map(([over, base]) => ratioCell(rounds, headline.key, base, over))], servers.length));
   }
-  lines.push(row(['correct', ...SERVERS.map((server) => verdict(runsOf(server)))]));
+  lines.push(row(['correct', ...servers.map((server) => verdict(runsOf(server)))], servers.length));
   rounds.forEach((round, i) => {
     for (const result of round) {
       for (const failure of result.failures) lines.push(`   FAIL ${result.server}${rounds.length > 1 ? ` (round ${i + 1})` : ''}: ${failure}`);

@@ -18,13 +18,15 @@ import { killChildrenOnExit, openFilesHardLimit } from './proc.ts';
 import { jsonLine, scenarioTable } from './report.ts';
 import { SCENARIOS, findScenario } from './scenarios/index.ts';
 import { parseSize, sized, type Scenario, type SizedScenario } from './scenarios/spec.ts';
-import { SERVERS, rxchatFlags, type ServerName } from './servers.ts';
+import { ALL_SERVERS, SERVERS, rxchatFlags, type ServerName } from './servers.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
   --scenario <names>   comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')} (default: all)
   --size <size>        tiny | small | full | a scale factor such as 0.5 (default: full)
-  --servers <names>    comma-separated: ${SERVERS.join(', ')} (default: all three)
+  --servers <names>    comma-separated: ${ALL_SERVERS.join(', ')} (default: ${SERVERS.join(', ')});
+                       rxchat-web is rxchat with the load's clients on its WebSocket.
+                       web-fan-out always runs rxchat and rxchat-web
   --workers <n>        load worker processes (default: 2)
   --repeat <n>         rounds per scenario, every server once per round; the table shows
                        medians (default: 3 for fan-out and latency, 1 for many and connections)
@@ -76,7 +78,7 @@ const scenarios: Scenario[] = parseList(
   SCENARIOS.map((s) => s.name),
   'scenario',
 ).map((name) => findScenario(name)!);
-const servers = parseList<ServerName>(values.servers as string | undefined, SERVERS, 'server');
+const servers = parseList<ServerName>((values.servers as string | undefined) ?? SERVERS.join(','), ALL_SERVERS, 'server');
 const workers = Number(values.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 16) fail(`bad --workers '${String(values.workers)}'`);
 const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
@@ -134,8 +136,10 @@ for (const scenario of scenarios) {
   for (let round = 0; round < roundCount; round++) {
     const results: RunResult[] = [];
     rounds.push(results);
-    // Each round starts with a different server, so none is always the first (or last) one.
-    const order = servers.map((_, i) => servers[(i + round) % servers.length] as ServerName);
+    // Each round starts with a different server, so none is always the first (or last) one. A
+    // scenario that compares its own servers (web-fan-out: rxchat over TCP and over WebSocket) runs those.
+    const own = scenario.servers ?? servers;
+    const order = own.map((_, i) => own[(i + round) % own.length] as ServerName);
     for (const server of order) {
       const result = await runServer(shape, server, roundCount > 1 ? ` (round ${round + 1} of ${roundCount})` : '');
       results.push(result);

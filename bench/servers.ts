@@ -11,9 +11,17 @@ import { join } from 'node:path';
 import type { CompiledBench } from './compile.ts';
 import { BENCH_DIR } from './compile.ts';
 
-export type ServerName = 'naive' | 'tuned' | 'rxchat';
+/** `rxchat-web` is rxchat with its clients on the web front end's WebSocket instead of TCP. */
+export type ServerName = 'naive' | 'tuned' | 'rxchat' | 'rxchat-web';
 
+/** The servers a scenario runs unless it names its own (`--servers` picks among ALL_SERVERS). */
 export const SERVERS: readonly ServerName[] = ['naive', 'tuned', 'rxchat'];
+export const ALL_SERVERS: readonly ServerName[] = [...SERVERS, 'rxchat-web'];
+
+/** How the load's clients reach `server`. */
+export function transportOf(server: ServerName): 'tcp' | 'web' {
+  return server === 'rxchat-web' ? 'web' : 'tcp';
+}
 
 export const RXCHAT_ENTRY = join(BENCH_DIR, '..', 'dist', 'bin', 'chat-server.js');
 
@@ -39,7 +47,7 @@ export function serverCommand(
   nodeFlags: readonly string[] = [],
 ): ServerCommand {
   const address = ['--host', '127.0.0.1', '--port', '0'];
-  if (server === 'rxchat') {
+  if (server === 'rxchat' || server === 'rxchat-web') {
     if (!existsSync(RXCHAT_ENTRY)) throw new Error(`${RXCHAT_ENTRY} is missing: run \`npm run build\` first`);
     return { command: process.execPath, args: [...nodeFlags, RXCHAT_ENTRY, ...address, ...rxchatFlags(clients)] };
   }

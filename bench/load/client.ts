@@ -9,11 +9,11 @@
 //
 // Hot path: `onData` scans for LF with Buffer#indexOf and hands (buffer, start, end) ranges to
 // the parsers in protocol.ts; only a faulty line is ever decoded to a string.
-import { connect, type Socket } from 'node:net';
 import { clockMs, clockUs } from './clock.ts';
 import type { Histogram } from './histogram.ts';
 import type { ClientSummary, SendMode } from './messages.ts';
 import { OrderFingerprint } from './fingerprint.ts';
+import { dialLine, type LineSocket, type Transport } from './web-socket.ts';
 import {
   LF,
   PROMPT,
@@ -32,6 +32,8 @@ import {
 
 /** What a client shares with the rest of its worker: the plan, the tallies and the callbacks. */
 export interface ClientContext {
+  /** TCP, or the web front end's WebSocket (web-socket.ts: the same lines, one per message). */
+  readonly transport: Transport;
   readonly senders: number;
   /** 0: everyone stays in the lobby; otherwise client g joins room g % rooms when told to. */
   readonly rooms: number;
@@ -72,7 +74,7 @@ export class SimClient {
   readonly #sender: number;
   /** Its room (-1 without rooms): room r's one sender is client r. */
   readonly #room: number;
-  #socket: Socket | null = null;
+  #socket: LineSocket | null = null;
   #partial: Buffer | null = null;
   #stopping = false;
   #prompted = false;
@@ -117,7 +119,7 @@ export class SimClient {
    * accept queue overflow, and the SYNs dropped then cost seconds of retries.
    */
   connect(host: string, port: number, accepted: () => void): void {
-    const socket = connect({ host, port, noDelay: true });
+    const socket = dialLine(this.#ctx.transport, host, port);
     this.#socket = socket;
     this.#accepted = accepted;
     const settle = (): void => this.#settle();

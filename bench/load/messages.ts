@@ -10,6 +10,7 @@
 // A worker that hits something it cannot recover from (a refused connection, a closed socket)
 // says `fatal` at once, so the coordinator fails the run instead of waiting for a timeout.
 import type { HistogramData } from './histogram.ts';
+import type { Transport } from './web-socket.ts';
 
 /** How senders send: a window of lines in flight (fan-out), or a fixed rate (latency). */
 export type SendMode =
@@ -30,6 +31,8 @@ export interface Setup {
   readonly mode: SendMode;
   /** Connections not yet accepted (no `Username?` yet), per worker: the accept queue stays short. */
   readonly connectConcurrency: number;
+  /** How the clients connect: TCP, or the web front end's WebSocket (`port` is then the web port). */
+  readonly transport: Transport;
 }
 
 export type Command =

@@ -56,6 +56,7 @@ function create(setup: Setup): Run {
     progress: null,
   };
   const ctx: ClientContext = {
+    transport: setup.transport,
     senders: setup.senders,
     rooms: setup.rooms,
     lines: setup.lines,

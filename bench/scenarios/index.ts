@@ -5,8 +5,9 @@ import { latency } from './latency.ts';
 import { many } from './many.ts';
 import { rooms } from './rooms.ts';
 import type { Scenario, ScenarioName } from './spec.ts';
+import { webFanOut } from './web-fan-out.ts';
 
-export const SCENARIOS: readonly Scenario[] = [fanOut, latency, many, rooms, connections];
+export const SCENARIOS: readonly Scenario[] = [fanOut, latency, many, rooms, connections, webFanOut];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((scenario) => scenario.name === (name as ScenarioName));

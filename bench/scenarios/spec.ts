@@ -6,8 +6,9 @@
 // differ only in the numbers and in what they report.
 import type { SendMode } from '../load/messages.ts';
 import type { MetricKey } from '../metrics.ts';
+import type { ServerName } from '../servers.ts';
 
-export type ScenarioName = 'fan-out' | 'latency' | 'many' | 'connections' | 'rooms';
+export type ScenarioName = 'fan-out' | 'latency' | 'many' | 'connections' | 'rooms' | 'web-fan-out';
 
 export interface ScenarioShape {
   readonly clients: number;
@@ -48,6 +49,10 @@ export interface Scenario {
    * machine. `--repeat` overrides it.
    */
   readonly rounds: number;
+  /** The servers it runs, whatever `--servers` says; by default the ones `--servers` picks. */
+  readonly servers?: readonly ServerName[];
+  /** The ratios its table shows, each [server, base]; by default rxchat/tuned and rxchat/naive. */
+  readonly ratios?: readonly (readonly [ServerName, ServerName])[];
 }
 
 /** A scenario at a given size. */
