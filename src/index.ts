@@ -30,6 +30,20 @@
 // - line/wire-line.ts      an outgoing line, encoded once however many clients receive it
 // - operators/pace.ts      flood control: a token bucket that delays, never drops or reorders
 //
+// The web front end (the page on --web-port, and its WebSocket: the line protocol, one message per line)
+// - drivers/ws-server.ts   node:http + ws: the page, GET /chat upgraded; a WebSocket is a line connection
+//                          (same front end, count and limits), each line framed once; heartbeat, Origin check
+// - drivers/http-page.ts   the built page in memory: fixed paths, strict CSP, cache headers, ETag
+// - drivers/http-origin.ts who may open a session: Origin against Host and --web-origin; DNS rebinding (pure)
+// - web/page.ts            THE page's state machine around the client's reducer: reconnect with backoff,
+//                          the gap marker, rooms again, unread counts (pure)
+// - web/memory.ts          what a reload remembers (name, rooms; sessionStorage), strictly decoded (pure)
+// - web/segments.ts        a log line cut into marked pieces (room tag, stamp, speaker), joining back exactly (pure)
+// - web/recall.ts          Up/Down history of the Message field (pure)
+// - web/dom/*              the browser side: main.ts (scan over DOM, socket and timer sources), socket.ts,
+//                          view.ts (text nodes only), scroll.ts (stick to bottom), index.html, page.css
+// - web/build.ts           esbuild: the page's bundle into dist/web (npm run build:web)
+//
 // The IRC front end (irssi, WeeChat, HexChat on --irc-port; channels are the rooms)
 // - irc/message.ts         the IRC message grammar: line ⇄ { tags, source, command, params }
 // - irc/irc-line.ts        an outgoing IRC line: CR LF, at most 512 bytes, encoded once; text splitting
@@ -62,7 +76,7 @@
 // Client
 // - client/client.ts       THE client state machine: (state, input) → (state, effects)
 // - client/chat-client.ts  the client's pure main: driver sources in, effects out
-// - client/sanitize.ts     neutralises server text before it reaches the terminal
+// - client/sanitize.ts     neutralises server text before it reaches the terminal (or the page)
 // - client/roster.ts       who is online, read off the server's lines (for Tab completion)
 // - client/rooms.ts        my current room, my rooms, its members, the room list, off the same lines
 // - client/name-list.ts    a bounded, case-insensitive list of names (the roster, a room's members)
@@ -95,5 +109,8 @@ export { parseMessage, serializeMessage, type IrcMessage } from './irc/message.t
 export { ircRenderer } from './irc/render.ts';
 export { step as ircStep, initialSession as initialIrcSession, type Session as IrcSession } from './irc/session.ts';
 export { listenTcp, type TcpListener } from './drivers/tcp-server.ts';
+export { listenWeb, wsLines, wsTextFrame, type WebListener, type WebListenerOptions } from './drivers/ws-server.ts';
+export { checkHandshake } from './drivers/http-origin.ts';
+export { startPage, stepPage, type PageEffect, type PageInput, type PageState } from './web/page.ts';
 export { createRedisLog, type RedisLog, type RedisLogOptions } from './drivers/redis-log.ts';
 export { createMetrics, type Metrics } from './drivers/metrics.ts';
