@@ -6,7 +6,7 @@
 // says why. Every wait is bounded; `browserPerFile` closes the browser in afterAll whatever the
 // tests did (a Chromium left running outlives the test run otherwise).
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { buildPage } from '../../src/web/build.ts';
 
@@ -93,8 +93,14 @@ export async function openChat(browser: Browser, url: string, options: BrowserCo
       await message.press('Enter');
     },
     async waitForLine(text, timeoutMs = PAGE_TIMEOUT_MS) {
-      // A list item's text is its textContent: exactly the server's line.
-      await expect.poll(() => lines(), { timeout: timeoutMs, interval: 20, message: `the log never held ${JSON.stringify(text)}` }).toContain(text);
+      // A list item's text is its textContent: exactly the server's line. Polled, within the bound.
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const now = await lines();
+        if (now.includes(text)) return;
+        if (performance.now() > deadline) throw new Error(`the log never held ${JSON.stringify(text)} within ${timeoutMs} ms; it holds ${JSON.stringify(now)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     lines,
     errors,
