@@ -4,7 +4,9 @@
 //
 // Each client is a hot Observable of what it sends (`r` = NICK + USER at once); the expected marble
 // is what it is sent, one array of lines per frame. Wire text is written out literally.
-import { describe, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { initialSession, step, type Session, type SessionConfig } from '../src/irc/session.ts';
 import { R, TOO_LONG, ircServer, joined, register, welcome } from './helpers/irc.ts';
 import { marbles } from './helpers/marbles.ts';
 import { L } from './helpers/chat.ts';
@@ -203,5 +205,40 @@ describe('IRC server pings', () => {
         q: [':ann!ann@rxchat QUIT :Ping timeout: 2 seconds'],
       });
     });
+  });
+});
+
+describe('IRC registration in any order (property, on the pure reducer)', () => {
+  const config: SessionConfig = {
+    server: { name: 'rxchat', created: 'today', maxRoomsPerUser: 20 },
+    lusers: () => ({ users: 1, servers: 1, unknown: 0, channels: 1, local: 1 }),
+    pingIntervalMs: 0,
+  };
+  const LINES = ['NICK ann', 'USER ann 0 * :Ann', 'CAP LS 302', 'CAP REQ :echo-message', 'CAP END', 'PASS x', 'PING :p', 'JOIN #a', 'NICK b@d'];
+
+  it('should claim exactly once, as soon as NICK and USER are in and no CAP negotiation is open', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(LINES.length - 1), { maxLength: 14 }), (picks) => {
+        let session: Session = initialSession('n1/1');
+        let nick = false;
+        let user = false;
+        let capping = false;
+        let expectedAt = -1;
+        const claims: number[] = [];
+        picks.forEach((pick, i) => {
+          const text = LINES[pick] as string;
+          if (text === 'NICK ann') nick = true;
+          if (text.startsWith('USER')) user = true;
+          if (text === 'CAP LS 302' || text.startsWith('CAP REQ')) capping = true;
+          if (text === 'CAP END') capping = false;
+          if (expectedAt === -1 && nick && user && !capping) expectedAt = i;
+          const t = step(session, { kind: 'line', text }, config);
+          session = t.session;
+          for (const e of t.effects) if (e.kind === 'publish' && e.intent.kind === 'claim') claims.push(i);
+        });
+        expect(claims).toEqual(expectedAt === -1 ? [] : [expectedAt]);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
