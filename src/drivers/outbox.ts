@@ -3,8 +3,11 @@
 //
 // A broadcast reaches N sockets; a burst of K lines would otherwise be K × N writes, each a trip
 // through the stream machinery and a syscall (on loopback ~10 µs each). Here lines are queued
-// per socket (shared, encode-once Buffers, never copied per recipient until the flush) and one
-// flush writes every socket that has something queued: one write per socket per flush.
+// per socket (shared, encode-once Buffers) and one flush writes every socket that has something
+// queued: one write per socket per flush. Sockets that queued the same lines in the same order
+// (a room's members, between two flushes) share them as one `Run`, and the flush joins a run's
+// lines into one Buffer once for all of them: a line to 5,000 members costs each socket one
+// step along the run, and the flush one concatenation, not 5,000.
 //
 // When flushes run adapts to load. An idle server flushes at the end of the turn (setImmediate),
 // so a line leaves at once. While the event loop is saturated (over 90% utilised in the last
@@ -30,9 +33,7 @@
 // one flush's lines.
 //
 // `scheduler` runs work at the start of the next flush, before the sockets are written (a
-// socket written early with `soon` is written before it). The bus hands out its gathered
-// broadcast lines on it (bus.ts), so the lines of one flush reach each socket as one shared
-// Buffer, handed over once per socket instead of once per line.
+// socket written early with `soon` is written before it).
 import type { Socket } from 'node:net';
 import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import { ioCounters } from './io-counters.ts';
@@ -142,6 +143,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       each(actions, execute);
       const batch = dirty;
       dirty = [];
+      heads = new Map(); // a line written from now on starts a new run
       each(batch, writeQueued);
     } finally {
       const end = timing.now();
@@ -179,9 +181,22 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     },
   };
 
+  // The runs that start with a given line, since the last flush: a socket with nothing queued
+  // joins the run its first line starts, so a broadcast's members end up in one run.
+  let heads = new Map<Buffer, Run>();
+  const runFrom = (bytes: Buffer): Run => {
+    let run = heads.get(bytes);
+    if (run === undefined) {
+      run = new Run([bytes]);
+      heads.set(bytes, run);
+    }
+    return run;
+  };
+
   class SocketOutbox implements Outbox {
-    #chunks: Buffer[] = [];
-    #bytes = 0;
+    /** What is queued: the first `#count` lines of `#run` (shared with other sockets, never changed). */
+    #run: Run | null = null;
+    #count = 0;
     #queued = false;
     #urgent = false;
     #over = false;
@@ -194,9 +209,16 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
 
     write(bytes: Buffer, soon = false): void {
       if (this.#over) return;
-      this.#chunks.push(bytes);
+      const run = this.#run;
+      if (run === null) {
+        this.#run = runFrom(bytes);
+      } else if (this.#count === run.lines.length) {
+        run.lines.push(bytes); // the first of its run to get this line: it extends the run
+      } else if (run.lines[this.#count] !== bytes) {
+        this.#run = run.branch(this.#count, bytes); // its lines differ from the run's from here
+      } // else another socket of the run got the same line first: it follows
+      this.#count++;
       ioCounters.linesOut++;
-      this.#bytes += bytes.length;
       if (!this.#queued) {
         this.#queued = true;
         dirty.push(this);
@@ -222,14 +244,15 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     }
 
     flush(): void {
-      const chunks = this.#chunks;
-      if (chunks.length === 0) return;
-      const bytes = this.#bytes;
-      this.#chunks = [];
-      this.#bytes = 0;
+      const run = this.#run;
+      if (run === null) return;
+      const count = this.#count;
+      this.#run = null;
+      this.#count = 0;
       if (this.#over || this.socket.destroyed || !this.socket.writable) return;
-      this.socket.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes));
-      ioCounters.bytesOut += bytes;
+      const bytes = run.joined(count);
+      this.socket.write(bytes);
+      ioCounters.bytesOut += bytes.length;
       // What the kernel did not take stays in Node's buffer: that backlog is what the budget limits.
       const unsent = this.socket.writableLength;
       if (unsent > this.budgetBytes) {
@@ -240,8 +263,8 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     }
 
     discard(): void {
-      this.#chunks = [];
-      this.#bytes = 0;
+      this.#run = null;
+      this.#count = 0;
     }
   }
 
@@ -254,6 +277,52 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
 
 interface Runnable {
   execute(): void;
+}
+
+/**
+ * Lines queued for the next flush, in order, shared by every socket that queued the same lines:
+ * a socket holds the first n lines of a run. Lines are only ever appended, so a socket's lines
+ * never change under it. A flush joins a run's lines into one Buffer once for all its sockets
+ * with the same n, so a line to 5,000 members is one concatenation, not 5,000.
+ *
+ * Sockets whose lines part from a run's (a reply to one member went into the run first, and the
+ * next broadcast line follows it for the others) move to a branch: the run's first n lines, then
+ * theirs. Every socket that parts at the same point with the same line takes the same branch.
+ */
+class Run {
+  #joined: Buffer | null = null;
+  #joinedCount = 0;
+  /** The branches off this run, by the line they part with (each knows where it parts). */
+  #branches: Map<Buffer, Run> | null = null;
+
+  /** `base`: how many first lines it shares with the run it branched off. */
+  constructor(
+    readonly lines: Buffer[],
+    private readonly base = 0,
+  ) {}
+
+  /** The first `count` lines as they go on the wire, in one Buffer (shared). */
+  joined(count: number): Buffer {
+    if (count === 1) return this.lines[0] as Buffer;
+    if (this.#joinedCount !== count || this.#joined === null) {
+      this.#joined = Buffer.concat(count === this.lines.length ? this.lines : this.lines.slice(0, count));
+      this.#joinedCount = count;
+    }
+    return this.#joined;
+  }
+
+  /** The run for a socket whose first `count` lines are this run's and whose next is `bytes`, not this run's next. */
+  branch(count: number, bytes: Buffer): Run {
+    this.#branches ??= new Map();
+    let run = this.#branches.get(bytes);
+    if (run === undefined || run.base !== count) {
+      const lines = this.lines.slice(0, count);
+      lines.push(bytes);
+      run = new Run(lines, count);
+      this.#branches.set(bytes, run);
+    }
+    return run;
+  }
 }
 
 // The per-item steps of a flush, as shared functions (no closure per socket on the hot path).

@@ -1,0 +1,112 @@
+// The outbox's shared runs (outbox.ts `Run`): sockets that queue the same lines in the same order
+// share them, and a flush joins them once for all. Sharing must never change what any socket is
+// sent: each socket gets exactly its own lines, in order, whatever the others got.
+import type { Socket } from 'node:net';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createOutboxes, type FlushTiming } from '../src/drivers/outbox.ts';
+
+/** A socket that keeps the Buffers it is given. */
+class RecordingSocket {
+  readonly writes: Buffer[] = [];
+  readonly writableLength = 0;
+  readonly destroyed = false;
+  readonly writable = true;
+  write(bytes: Buffer): boolean {
+    this.writes.push(bytes);
+    return true;
+  }
+  received(): string {
+    return Buffer.concat(this.writes).toString('utf8');
+  }
+  asSocket(): Socket {
+    return this as unknown as Socket;
+  }
+}
+
+/** Timing under the test's control: a turn ends when the test says so. */
+class ManualTiming implements FlushTiming {
+  time = 0;
+  isBusy = false;
+  #pending: (() => void)[] = [];
+  soon(flush: () => void): void {
+    this.#pending.push(flush);
+  }
+  now(): number {
+    return this.time;
+  }
+  busy(): boolean {
+    return this.isBusy;
+  }
+  endTurn(): void {
+    const due = this.#pending;
+    this.#pending = [];
+    for (const fn of due) fn();
+  }
+  /** Ends turns (time passing) until nothing is left to write. */
+  drain(): void {
+    for (let i = 0; i < 100 && this.#pending.length > 0; i++) {
+      this.time += 200;
+      this.endTurn();
+    }
+  }
+}
+
+const NEVER = (): void => {
+  throw new Error('not over budget');
+};
+
+describe('outbox runs', () => {
+  it("should hand a broadcast's members one joined Buffer, and a member with other lines its own", () => {
+    const timing = new ManualTiming();
+    const outboxes = createOutboxes(timing);
+    const sockets = [new RecordingSocket(), new RecordingSocket(), new RecordingSocket()];
+    const [a, b, c] = sockets.map((s) => outboxes.open(s.asSocket(), 1 << 20, NEVER));
+    const hello = Buffer.from('(Ann) hello\n');
+    const again = Buffer.from('(Bob) again\n');
+    const reply = Buffer.from('*** Users online (2): Ann, Bob\n');
+    for (const out of [a!, b!, c!]) out.write(hello);
+    c!.write(reply); // c's lines differ from here on
+    for (const out of [a!, b!, c!]) out.write(again);
+    timing.endTurn();
+    const [sa, sb, sc] = sockets;
+    expect(sa!.received()).toBe('(Ann) hello\n(Bob) again\n');
+    expect(sc!.received()).toBe('(Ann) hello\n*** Users online (2): Ann, Bob\n(Bob) again\n');
+    expect(sb!.writes[0]).toBe(sa!.writes[0]); // the same Buffer: joined once
+    expect(sc!.writes[0]).not.toBe(sa!.writes[0]);
+  });
+
+  it('should give every socket exactly its own lines, in order, however sockets share and part', () => {
+    const lines = Array.from({ length: 6 }, (_, i) => Buffer.from(`line ${i}\n`));
+    const op = fc.oneof(
+      // One line to some sockets, in socket order (a broadcast, or a reply when only one).
+      fc.record({ kind: fc.constant('write' as const), line: fc.nat(lines.length - 1), to: fc.subarray([0, 1, 2, 3]), soon: fc.boolean() }),
+      fc.record({ kind: fc.constant('turn' as const), busy: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const timing = new ManualTiming();
+        const outboxes = createOutboxes(timing);
+        const sockets = [0, 1, 2, 3].map(() => new RecordingSocket());
+        const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1 << 20, NEVER));
+        const expected = sockets.map(() => '');
+        for (const o of ops) {
+          if (o.kind === 'turn') {
+            timing.isBusy = o.busy;
+            timing.time += 1;
+            timing.endTurn();
+            continue;
+          }
+          const line = lines[o.line]!;
+          for (const i of o.to) {
+            outs[i]!.write(line, o.soon);
+            expected[i] += line.toString('utf8');
+          }
+        }
+        timing.drain();
+        expect(sockets.map((s) => s.received())).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
