@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly server: ServerName;
   readonly compiled: CompiledBench;
   readonly workers: number;
+  /** The rxchat build to run (default: this checkout's dist/bin/chat-server.js). */
+  readonly rxchatEntry?: string;
   /** Extra node flags for the server process (e.g. --cpu-prof). */
   readonly serverNodeFlags?: readonly string[];
   /** Extra node flags for the load workers; `{worker}` becomes the worker's index. */
@@ -65,7 +67,7 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? ((): void => {});
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   const n = shape.clients;
-  const { command, args } = serverCommand(server, compiled, n, options.serverNodeFlags);
+  const { command, args } = serverCommand(server, compiled, n, options.serverNodeFlags, options.rxchatEntry);
   const metrics: Metrics = {};
   const failures: string[] = [];
   const result = (): RunResult => ({

@@ -10,7 +10,7 @@
 // not finish, 2 on bad arguments. Every child process is killed on exit, error and Ctrl-C.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DIR, compileBench } from './compile.ts';
 import { runOne, type RunResult } from './measure.ts';
@@ -18,7 +18,7 @@ import { killChildrenOnExit, openFilesHardLimit } from './proc.ts';
 import { jsonLine, scenarioTable } from './report.ts';
 import { SCENARIOS, findScenario } from './scenarios/index.ts';
 import { parseSize, sized, type Scenario, type SizedScenario } from './scenarios/spec.ts';
-import { ALL_SERVERS, SERVERS, rxchatFlags, type ServerName } from './servers.ts';
+import { ALL_SERVERS, RXCHAT_ENTRY, SERVERS, rxchatFlags, type ServerName } from './servers.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -30,6 +30,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --workers <n>        load worker processes (default: 2)
   --repeat <n>         rounds per scenario, every server once per round; the table shows
                        medians (default: 3 for fan-out and latency, 1 for many and connections)
+  --rxchat <file>      the rxchat build to run (default: dist/bin/chat-server.js); to compare
+                       two versions, build the other one in a git worktree and point here
   --cpu-prof <dir>     run each server under node --cpu-prof, profiles written to <dir>
   --cpu-prof-load      with --cpu-prof: profile the load workers too
   --stall <s>          fail a phase after this many seconds without progress (default: 60)
@@ -58,6 +60,7 @@ try {
       servers: { type: 'string' },
       workers: { type: 'string', default: '2' },
       repeat: { type: 'string' },
+      rxchat: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'cpu-prof-load': { type: 'boolean' },
       stall: { type: 'string', default: '60' },
@@ -86,6 +89,7 @@ if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat >
 const stallS = Number(values.stall);
 if (!Number.isFinite(stallS) || stallS <= 0) fail(`bad --stall '${String(values.stall)}'`);
 const profDir = typeof values['cpu-prof'] === 'string' ? resolve(values['cpu-prof']) : undefined;
+const rxchatEntry = typeof values.rxchat === 'string' ? resolve(values.rxchat) : RXCHAT_ENTRY;
 
 const compiled = compileBench();
 killChildrenOnExit([() => compiled.dispose()]);
@@ -104,7 +108,7 @@ const note = (line: string): void => {
 
 say(`rxchat benchmark: ${scenarios.map((s) => s.name).join(', ')} at size ${sizeName}; servers ${servers.join(', ')}`);
 say(`machine: ${cpus().length} CPUs, node ${process.version}, open-files hard limit ${openFilesHardLimit()}, ${workers} load workers`);
-say(`rxchat runs as: node dist/bin/chat-server.js ${rxchatFlags(0).join(' ').replace(/--max-clients \d+/, '--max-clients <clients+100>')}`);
+say(`rxchat runs as: node ${relative(process.cwd(), rxchatEntry)} ${rxchatFlags(0).join(' ').replace(/--max-clients \d+/, '--max-clients <clients+100>')}`);
 say('  (limits out of the way: no flood control, 1 GiB output budget per client, no name timeout)');
 
 let allCorrect = true;
@@ -119,6 +123,7 @@ async function runServer(shape: SizedScenario, server: ServerName, label: string
     server,
     compiled,
     workers,
+    rxchatEntry,
     serverNodeFlags: profile('server'),
     workerNodeFlags: values['cpu-prof-load'] === true ? profile('load{worker}') : [],
     stallMs: stallS * 1000,

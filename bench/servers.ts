@@ -39,17 +39,21 @@ export interface ServerCommand {
   readonly args: readonly string[];
 }
 
-/** How to start `server` for a run with `clients` clients; `nodeFlags` go to node itself (--cpu-prof…). */
+/**
+ * How to start `server` for a run with `clients` clients; `nodeFlags` go to node itself (--cpu-prof…).
+ * `rxchatEntry` is the rxchat build to run (another checkout's dist/, to compare two versions).
+ */
 export function serverCommand(
   server: ServerName,
   compiled: CompiledBench,
   clients: number,
   nodeFlags: readonly string[] = [],
+  rxchatEntry: string = RXCHAT_ENTRY,
 ): ServerCommand {
   const address = ['--host', '127.0.0.1', '--port', '0'];
   if (server === 'rxchat' || server === 'rxchat-web') {
-    if (!existsSync(RXCHAT_ENTRY)) throw new Error(`${RXCHAT_ENTRY} is missing: run \`npm run build\` first`);
-    return { command: process.execPath, args: [...nodeFlags, RXCHAT_ENTRY, ...address, ...rxchatFlags(clients)] };
+    if (!existsSync(rxchatEntry)) throw new Error(`${rxchatEntry} is missing: run \`npm run build\` first`);
+    return { command: process.execPath, args: [...nodeFlags, rxchatEntry, ...address, ...rxchatFlags(clients)] };
   }
   return { command: process.execPath, args: [...nodeFlags, compiled.baseline(server), ...address] };
 }
