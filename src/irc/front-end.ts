@@ -29,14 +29,15 @@ export interface IrcConfig {
   readonly serverName: string;
   /** How long a connection may take to register, in ms (the line protocol's name timeout). */
   readonly registrationTimeoutMs: number;
-  /** A client silent this long is pinged, and dropped if silent as long again; 0: no pings. */
+  /** How often silent clients are checked: pinged at one check, dropped at the next; 0: no pings. */
   readonly pingIntervalMs: number;
   /** Input lines per second, sustained; 0 turns flood control off. */
   readonly rate: number;
   readonly burst: number;
 }
 
-/** The default ping interval: 90 s of silence brings a PING, 90 s more a drop. */
+/** The default ping interval: every 90 s a client silent since the last check is pinged, and one
+ * still silent at the next check is dropped (PING after 90-180 s of silence, the drop 90 s later). */
 export const IRC_PING_INTERVAL_MS = 90_000;
 
 const OPEN: SessionInput = Object.freeze({ kind: 'open' });

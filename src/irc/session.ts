@@ -61,7 +61,7 @@ export function step(session: Session, input: SessionInput, config: SessionConfi
     case 'line':
     case 'too-long':
       if (session.phase === 'quitting') break;
-      t.update({ heard: true, pinged: false });
+      if (!session.heard || session.pinged) t.update({ heard: true, pinged: false });
       if (session.phase === 'registering') registering(t, input);
       else if (input.kind === 'too-long') t.answer(inputTooLong(t.server, t.client));
       else command(t, input.text);
