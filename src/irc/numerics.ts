@@ -33,7 +33,12 @@ export interface ServerInfo {
   readonly maxRoomsPerUser: number;
 }
 
-/** The ISUPPORT tokens: honest about a chat whose rooms have no operators, topics or keys. */
+/**
+ * The ISUPPORT tokens: honest about a chat whose rooms have no operators, topics or keys (`PREFIX=()`,
+ * `CHANMODES=,,,n`). `UTF8ONLY` holds because every line is decoded as UTF-8 before anything is
+ * relayed (invalid bytes become U+FFFD, framing.ts) and text is only ever cut between characters,
+ * so nothing but UTF-8 leaves the server, as the IRCv3 UTF8ONLY spec asks.
+ */
 export function isupportTokens(info: ServerInfo): readonly string[] {
   return [
     `CASEMAPPING=${CASEMAPPING}`,
