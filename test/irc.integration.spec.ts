@@ -159,6 +159,21 @@ describe('IRC over TCP, with line users in the same chat', () => {
     await ann.waitFor(/^:rxchat PONG rxchat :y+$/);
   });
 
+  it('should relay only UTF-8 (UTF8ONLY): invalid bytes become U+FFFD, a character split across packets stays whole', async () => {
+    const { ircPort, linePort } = await start();
+    const ann = await irc(ircPort);
+    await ann.register('ann');
+    await ann.send('JOIN #lobby');
+    const bob = await joinAs(linePort, 'bob');
+    await ann.waitFor(':bob!bob@rxchat JOIN #lobby');
+    await ann.sendRaw(Buffer.concat([Buffer.from('PRIVMSG #lobby :bad '), Buffer.from([0xff, 0xfe]), Buffer.from(' end\r\n')]));
+    await bob.expectLines(['(ann) bad \uFFFD\uFFFD end']);
+    const euro = Buffer.from('PRIVMSG #lobby :€uro\r\n');
+    await ann.sendRaw(euro.subarray(0, 17));
+    await ann.sendRaw(euro.subarray(17));
+    await bob.expectLines(['(ann) €uro']);
+  });
+
   it('should prefix every server reply with --irc-server-name', async () => {
     const { ircPort } = await start({ ircServerName: 'irc.example.org' });
     const ann = await irc(ircPort);
