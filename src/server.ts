@@ -51,11 +51,22 @@ export async function startServer(settings: ServerSettings, log: Log, options: S
   const nameTimeoutMs = options.nameTimeoutMs ?? settings.nameTimeoutSeconds * 1000;
   const node = newNodeId();
   const metrics = settings.metricsPort === null ? null : createMetrics();
+  // One output batcher for every socket of the process: one flush writes them all.
+  const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
   // With --redis, a node of the cluster whose log is that Redis's stream (drivers/redis-log.ts).
+  // Entries read from it are input too: a busy node's outbox gathers them into fewer writes.
   const redisLog =
     settings.redis === null
       ? null
-      : createRedisLog({ url: settings.redis, node, leaseMs: settings.nodeLeaseSeconds * 1000, config: chatConfig(settings), log, ...(metrics === null ? {} : { observe: metrics.observer }) });
+      : createRedisLog({
+          url: settings.redis,
+          node,
+          leaseMs: settings.nodeLeaseSeconds * 1000,
+          config: chatConfig(settings),
+          log,
+          onEntries: outboxes.noteInput,
+          ...(metrics === null ? {} : { observe: metrics.observer }),
+        });
   const chatLog: ChatLog = redisLog ?? createMemoryLog(node, scheduler);
   const hub = createHub(chatLog, chatConfig(settings));
   if (redisLog !== null) {
@@ -66,8 +77,6 @@ export async function startServer(settings: ServerSettings, log: Log, options: S
       throw err;
     });
   }
-  // One output batcher for every socket of the process: one flush writes them all.
-  const outboxes = createOutboxes(adaptiveTiming(), (err) => log(`internal error while writing: ${describeError(err)}`));
   const admit = (): boolean => hub.connections() < settings.maxClients;
   const line = lineFrontEnd(
     hub,

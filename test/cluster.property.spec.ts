@@ -172,7 +172,9 @@ type Op =
   | { readonly kind: 'read-issue' }
   | { readonly kind: 'read-complete'; readonly n: number }
   | { readonly kind: 'lose-unread' }
-  | { readonly kind: 'wait-long' };
+  | { readonly kind: 'wait-long' }
+  /** This node reads its own node-gone: the reducer ignores everything it appends from here on. */
+  | { readonly kind: 'fenced' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 9 }).map((k): Op => ({ kind: 'append', leave: k === 0 })) },
@@ -182,6 +184,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 4 }).map((n): Op => ({ kind: 'read-complete', n })) },
   { weight: 1, arbitrary: fc.constant<Op>({ kind: 'lose-unread' }) },
   { weight: 1, arbitrary: fc.constant<Op>({ kind: 'wait-long' }) },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: 'fenced' }) },
 );
 
 describe("a node's appends (redis-appends.ts) against a model Redis", () => {
@@ -194,6 +197,7 @@ describe("a node's appends (redis-appends.ts) against a model Redis", () => {
         let lastDecided = 0;
         let rounds = 0;
         let outstanding: number | null = null;
+        let fenced = false;
         let sending: ReturnType<Appends['next']> = null;
         let now = 0;
         let n = 0;
@@ -209,7 +213,7 @@ describe("a node's appends (redis-appends.ts) against a model Redis", () => {
           while (readPos < stream.length && got < max) {
             const entry = stream[readPos++] as (typeof stream)[number];
             got++;
-            if (entry.seq > lastDecided) {
+            if (!fenced && entry.seq > lastDecided) {
               lastDecided = entry.seq;
               decided.push(...entry.intents.map(label));
             }
@@ -251,9 +255,19 @@ describe("a node's appends (redis-appends.ts) against a model Redis", () => {
               now += 101;
               refuse(appends.expire(now));
               return;
+            case 'fenced':
+              // Read in order: the node-gone is read now, after everything read so far.
+              if (!fenced) refuse(appends.fence());
+              fenced = true;
+              return;
           }
         };
-        for (const o of ops) step(o);
+        for (const o of ops) {
+          step(o);
+          // What the node still owes an answer for: held, or sent and not yet read back.
+          const owed = appended.filter((l) => !decided.includes(l) && !undelivered.includes(l)).length;
+          expect(appends.held()).toBe(fenced ? 0 : owed);
+        }
         // Redis behaves from now on: everything held goes out and is read back.
         for (let guard = 0; guard < 500 && (appends.held() > 0 || sending !== null || readPos < stream.length); guard++) {
           step({ kind: 'start' });
@@ -267,8 +281,10 @@ describe("a node's appends (redis-appends.ts) against a model Redis", () => {
         for (const line of appended) {
           const d = decided.includes(line);
           const u = undelivered.includes(line);
-          expect(d !== u, `${line}: decided ${d}, undelivered ${u}`).toBe(true);
-          if (line.startsWith('leave:')) expect(d).toBe(true);
+          // A fenced node's control intents are dropped (the reducer ignores them); anything else is answered.
+          if (fenced && line.startsWith('leave:')) expect(d && u).toBe(false);
+          else expect(d !== u, `${line}: decided ${d}, undelivered ${u}`).toBe(true);
+          if (line.startsWith('leave:') && !fenced) expect(d).toBe(true);
         }
         const says = decided.filter((l) => l.startsWith('t')).map((l) => Number(l.slice(1)));
         expect(says).toEqual([...says].sort((x, y) => x - y));

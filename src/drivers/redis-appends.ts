@@ -147,7 +147,7 @@ export class Appends {
       if (batch.seq > seq) break;
       if (batch.seq === seq) {
         confirmed = batch;
-        if (batch.state === 'sending') batch.readBack = true;
+        if (batch.state === 'sending') this.#markReadBack(batch);
         else this.#remove(batch);
       } else if (batch.state === 'sending') {
         batch.doomed = true;
@@ -177,7 +177,7 @@ export class Appends {
   restored(seq: number): void {
     for (const batch of [...this.#batches]) {
       if (batch.seq > seq) break;
-      if (batch.state === 'sending') batch.readBack = true;
+      if (batch.state === 'sending') this.#markReadBack(batch);
       else this.#remove(batch);
     }
     if (seq > this.#highestRead) this.#highestRead = seq;
@@ -202,7 +202,9 @@ export class Appends {
   /** The node was declared gone: nothing it holds or sent unread will be decided. Returns those intents. */
   fence(): Intent[] {
     this.#fenced = true;
-    const out = [...this.#batches.flatMap((b) => b.intents), ...this.#held.map((h) => h.intent)].filter((i) => !isControl(i));
+    // A batch read back (its XADD reply not yet in) was decided: only the others are undelivered.
+    const unread = this.#batches.filter((b) => !b.readBack).flatMap((b) => b.intents);
+    const out = [...unread, ...this.#held.map((h) => h.intent)].filter((i) => !isControl(i));
     this.#batches = [];
     this.#inBatches = 0;
     this.#held = [];
@@ -211,7 +213,7 @@ export class Appends {
     return out;
   }
 
-  /** Intents held or in batches not yet read back. */
+  /** Intents held or in batches not yet read back (what the node still owes an answer for). */
   held(): number {
     return this.#held.length + this.#inBatches;
   }
@@ -263,11 +265,18 @@ export class Appends {
     return batch;
   }
 
+  /** Read back while its XADD is still out: settled (no longer held), removed when the XADD settles. */
+  #markReadBack(batch: Batch): void {
+    if (batch.readBack) return;
+    batch.readBack = true;
+    this.#inBatches -= batch.intents.length;
+  }
+
   #remove(batch: Batch): void {
     const i = this.#batches.indexOf(batch);
     if (i < 0) return;
     this.#batches.splice(i, 1);
-    this.#inBatches -= batch.intents.length;
+    if (!batch.readBack) this.#inBatches -= batch.intents.length;
   }
 
   /** A batch that will never be decided: its intents are undelivered, its control intents held again. */

@@ -65,6 +65,8 @@ export interface RedisLogOptions {
   readonly snapshotEveryMs?: number;
   /** Measurements, for the metrics endpoint. */
   readonly observe?: LogObserver;
+  /** Called when a read brings entries (they are input: the outbox gathers while input arrives). */
+  readonly onEntries?: () => void;
 }
 
 export interface LogObserver {
@@ -348,6 +350,7 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
       emit({ kind: 'entry', entry });
     }
     if (entries.length > 0) {
+      options.onEntries?.();
       snapshotter.noteEntries(entries.length);
       options.observe?.readLag?.(Math.max(0, Date.now() - newest) / 1000);
     }
