@@ -39,11 +39,12 @@ const spawned = new Map<string, ServerProcess[]>();
 
 /**
  * Spawns the server with `args` for the test `owner`; afterEach kills it when that test ends.
- * The environment has no HOST or PORT unless `env` sets them.
+ * The environment has no HOST, PORT or REDIS_URL unless `env` sets them. The web and IRC front
+ * ends listen on free ports (not 7780 and 6667, which another program on the machine may hold).
  */
 function spawnServer(owner: Owner, args: readonly string[], env: Readonly<Record<string, string>> = {}): ServerProcess {
-  const { HOST: _host, PORT: _port, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  const { HOST: _host, PORT: _port, REDIS_URL: _redis, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--web-port', '0', '--irc-port', '0', ...args], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +154,9 @@ describe('rxchat-server process', () => {
     const { proc, port } = await spawnListening(ctx, ['--port', '0']);
     expect(port).toBeGreaterThan(0);
     expect(port).not.toBe(7777);
+    // Every other front end names its address too.
+    await proc.waitForStderr(/^web on http:\/\/127\.0\.0\.1:\d+\/$/mu);
+    await proc.waitForStderr(/^IRC on 127\.0\.0\.1:\d+$/mu);
 
     const prompted = await connectClient(port);
     await prompted.expectLines(['Username?']);
