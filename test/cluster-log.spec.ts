@@ -12,13 +12,14 @@ import { createHub, type Hub } from '../src/hub/hub.ts';
 import { DEFAULTS } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 import { startRedis, type RedisServer } from './helpers/redis.ts';
-import { connectClient, destroyClients, startNode, type TestNode } from './helpers/redis-cluster.ts';
+import { connectClient, destroyClients, spawnNode, startNode, type ChildNode, type TestNode } from './helpers/redis-cluster.ts';
 
 const CONFIG: ChatConfig = { ...CHAT_DEFAULTS, history: 50 };
 
 let redis: RedisServer | undefined;
 const opened: { hub: Hub; log: RedisLog }[] = [];
 const nodes: TestNode[] = [];
+const children: ChildNode[] = [];
 
 afterEach(async () => {
   destroyClients();
@@ -27,6 +28,7 @@ afterEach(async () => {
     await log.close(0);
   }
   await Promise.all(nodes.splice(0).map((n) => n.stop()));
+  await Promise.all(children.splice(0).map((c) => c.kill9()));
   await redis?.stop();
   redis = undefined;
 });
@@ -96,6 +98,24 @@ describe('the Redis log', () => {
     opened.push({ hub, log: other });
     await expect(other.ready).rejects.toBeInstanceOf(ConfigMismatchError);
     await expect(startServer({ ...DEFAULTS, port: 0, webPort: null, ircPort: null, history: 7, redis: redis.url }, () => {})).rejects.toThrow(/chat limits .* differ from the cluster's/);
+  });
+
+  test('a node started while Redis is down says so, waits for it (the process stays up) and joins when it comes', async () => {
+    redis = await startRedis();
+    await redis.kill9();
+    let waiting!: () => void;
+    const said = new Promise<void>((resolve) => (waiting = resolve));
+    const starting = spawnNode(redis.url, [], (line) => {
+      if (/^cluster: cannot reach Redis at unix:\/\/.* retrying$/.test(line)) waiting();
+    });
+    await said;
+    await redis.restart();
+    const child = await starting;
+    children.push(child);
+    await child.waitForLog(/^cluster: node \S+ joined the log at 0-0/);
+    const ann = await connectClient(child.port, 'Ann');
+    ann.say('late but here');
+    await ann.waitFor('(Ann) late but here');
   });
 
   test('a node shut down gracefully announces its users at once (no lease to wait for) and leaves the registry', async () => {

@@ -100,7 +100,8 @@ export function redactUrl(url: string): string {
 }
 
 const lines = (n: number): string => (n === 1 ? '1 line' : `${n} lines`);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** A wait between retries; it keeps the process alive (a node waiting for Redis at startup has nothing else). */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createRedisLog(options: RedisLogOptions): RedisLog {
   const { node, log, leaseMs } = options;

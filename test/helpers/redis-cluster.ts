@@ -83,7 +83,7 @@ export interface ChildNode {
 }
 
 /** A node as its own process (`rxchat-server` under tsx), for tests that kill it. */
-export function spawnNode(redisUrl: string, args: readonly string[] = []): Promise<ChildNode> {
+export function spawnNode(redisUrl: string, args: readonly string[] = [], onLine?: (line: string) => void): Promise<ChildNode> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'src', 'bin', 'chat-server.ts'), '--port', '0', '--web-port', 'off', '--irc-port', 'off', '--redis', redisUrl, '--node-lease', '2', ...args],
@@ -97,6 +97,7 @@ export function spawnNode(redisUrl: string, args: readonly string[] = []): Promi
     partial = lines.pop() ?? '';
     for (const line of lines) {
       logs.push(line);
+      onLine?.(line);
       for (const waiter of [...waiters]) waiter(line);
     }
   });
