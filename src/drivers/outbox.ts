@@ -46,6 +46,8 @@ export interface Outbox {
    * waiting for, while broadcast lines can wait for the flush.
    */
   write(bytes: Buffer, soon?: boolean): void;
+  /** Queues a line's bytes: `line.encode()`, encoded once however many sockets get the line. */
+  writeLine(line: { encode(): Buffer }, soon?: boolean): void;
   /** Writes what is queued now (before `end`). */
   flush(): void;
   /** Drops what is queued (before `destroy`). */
@@ -229,6 +231,10 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
         if (urgent.length === 0) timing.soon(flushUrgent);
         urgent.push(this);
       }
+    }
+
+    writeLine(line: { encode(): Buffer }, soon = false): void {
+      this.write(line.encode(), soon);
     }
 
     /** The flush of every socket: this one is no longer queued. */

@@ -5,12 +5,12 @@
 // The handler is the pure side (server.ts `connect`): it never sees a socket, only an id, an
 // Observable of frames and one of "too slow" signals, and answers with an Observable of outputs
 // (a line, log, pause, resume, abort) whose completion means close. The hub's lines for the
-// connection come through the writer the driver hands it (`write`), one call per line.
+// connection come straight to its outbox (the front end's `sink`), one call per line.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { splitLines } from '../framing.ts';
 import type { ConnId } from '../core/intents.ts';
-import type { Connection, Output, Send } from '../line/front-end.ts';
+import type { Connection, Output } from '../line/front-end.ts';
 import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
 import { ioCounters } from './io-counters.ts';
 import { socketChunk$ } from './socket.ts';
@@ -111,20 +111,11 @@ export function listenTcp(
       log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
       socket.destroy();
     };
-    // A line for this client alone leaves at the end of the turn; broadcasts wait for the flush.
-    const writeLine = (line: Send['line'], soon: boolean): void => outbox.write(line.encode(), soon);
-    // The hub's lines come straight here (the front end's `write`): one call per line, no Output.
-    const write = (line: Send['line'], soon: boolean): void => {
-      try {
-        writeLine(line, soon);
-      } catch (err) {
-        fail(err);
-      }
-    };
     const perform = (output: Output): void => {
       switch (output.kind) {
         case 'send':
-          writeLine(output.line, output.soon);
+          // A line for this client alone leaves at the end of the turn; broadcasts wait for the flush.
+          outbox.writeLine(output.line, output.soon);
           break;
         case 'log':
           log(`#${label(id)} ${output.message}`);
@@ -142,7 +133,8 @@ export function listenTcp(
           break;
       }
     };
-    const subscription = handle({ id, frame$, tooSlow$, write }).subscribe({
+    // The hub's lines go straight to the outbox (the front end's sink): one call per line, no Output.
+    const subscription = handle({ id, frame$, tooSlow$, sink: outbox }).subscribe({
       next: (output) => {
         try {
           perform(output);

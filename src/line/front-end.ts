@@ -8,8 +8,8 @@
 //   name timer (once)            ├─ownInputs (queue)─┐
 //   too slow (from the driver)   ┘                  ├─▶ scan(step) ─▶ carryOut ─▶ output$
 //   the hub's events that change the session ───────┘                    ▲
-//   every line the hub renders for this connection ──────────────────────┘ (port.deliver;
-//                                                  or the driver's `write`, when it gives one)
+//   every line the hub renders for this connection ──────────────────────┘ (LinePort.deliver;
+//                                                  to the driver's sink, when it gives one)
 //
 // `scan(step)` is the actor: a pure reducer over everything that changes this session. `carryOut`
 // is its thin shell: it publishes intents to the hub, turns `close` into completion and passes
@@ -34,13 +34,19 @@ export interface Connection {
   /** Fires when the client's unsent output passes its budget (the driver measures it). */
   readonly tooSlow$?: Observable<unknown>;
   /**
-   * The driver's own writer for this connection's lines, if it has one. The hub's lines (a
-   * broadcast reaches thousands of connections) then go straight to it, with no Output object and
+   * Where the driver takes this connection's lines directly, if it can. The hub's lines (a
+   * broadcast reaches thousands of connections) then go straight there, with no Output object and
    * no subscriber chain per line; the actor's own lines still come as `send` outputs. Both reach
    * the driver synchronously as they happen, so they keep one order. Without it, every line is a
    * `send` output (marble tests read them so).
    */
-  readonly write?: (line: Send['line'], soon: boolean) => void;
+  readonly sink?: LineSink;
+}
+
+/** A driver's queue for one connection's lines (the TCP driver's outbox). */
+export interface LineSink {
+  /** Queues `line`; `soon` for a line that concerns this client alone (written at the end of the turn). */
+  writeLine(line: Send['line'], soon: boolean): void;
 }
 
 /** Ask the driver to stop or restart reading a socket (flood control pushes back through TCP). */
@@ -95,7 +101,7 @@ function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is E
 
 /** The line protocol on `hub`; `scheduler` is where time comes from (virtual in marble tests). */
 export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerLike = asyncScheduler): FrontEnd {
-  function connect({ id, frame$, tooSlow$ = EMPTY, write }: Connection): Observable<Output> {
+  function connect({ id, frame$, tooSlow$ = EMPTY, sink }: Connection): Observable<Output> {
     return new Observable<Output>((subscriber) => {
       // Reading stops while flood control holds lines back or the session holds lines for a claim.
       let paced = false;
@@ -117,27 +123,11 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
       const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
       const local$ = ownInputs(input$, tooSlow$, config.nameTimeoutMs, scheduler);
 
-      // The hub's events: every rendered line straight to the output (the driver's writer when it
-      // has one), in the order decided; the few that change the session also to the actor (after
-      // their lines: `Username?` follows `*** Username Bob is taken`).
+      // The hub's events: every rendered line straight to the driver's sink (or out as a `send`),
+      // the few that change the session also to the actor (see LinePort).
       const inbox = new Subject<HubInput>();
-      const send =
-        write === undefined
-          ? (line: Send['line'], soon: boolean): void => subscriber.next({ kind: 'send', line, soon })
-          : (line: Send['line'], soon: boolean): void => {
-              if (!subscriber.closed) write(line, soon);
-            };
-      const port: Port<LineRendering> = {
-        render: renderLine,
-        deliver(event, rendering, inCurrentRoom) {
-          const lines = inCurrentRoom || rendering.prefixed === null ? rendering.plain : rendering.prefixed;
-          const { soon } = rendering;
-          for (let i = 0; i < lines.length; i++) send(lines[i]!, soon);
-          if (concernsSession(event, id)) inbox.next(event);
-        },
-        // The session holds further input while its intents are outstanding (session.ts).
-        settled: () => inbox.next(SETTLED),
-      };
+      const lines: LineSink = sink ?? { writeLine: (line, soon) => subscriber.next({ kind: 'send', line, soon }) };
+      const port = new LinePort(id, lines, inbox, (err) => subscriber.error(err));
       const detach = hub.attach(id, port as Port);
       const start: Transition = { session: initialSession(id), effects: [] };
       const shell = carryOut(hub, (hold) => {
@@ -159,6 +149,42 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
     });
   }
   return { connect };
+}
+
+/**
+ * A line connection as the hub sees it. The hub hands it every event for the connection, rendered
+ * once for every line connection: its lines go straight to the sink, in the order decided; the few
+ * events that change the session also go to the actor, after their lines (`Username?` follows
+ * `*** Username Bob is taken`). A class, so that a broadcast to 5,000 connections runs one
+ * `deliver` over 5,000 small objects rather than 5,000 closures.
+ */
+class LinePort implements Port<LineRendering> {
+  readonly render = renderLine;
+
+  constructor(
+    private readonly id: ConnId,
+    private readonly sink: LineSink,
+    private readonly inbox: Subject<HubInput>,
+    /** A sink that throws fails this connection (the driver closes it), never the hub's delivery to the others. */
+    private readonly fail: (err: unknown) => void,
+  ) {}
+
+  deliver(event: ChatEvent | HubNotice, rendering: LineRendering, inCurrentRoom: boolean): void {
+    const lines = inCurrentRoom || rendering.prefixed === null ? rendering.plain : rendering.prefixed;
+    const { soon } = rendering;
+    try {
+      for (let i = 0; i < lines.length; i++) this.sink.writeLine(lines[i]!, soon);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (concernsSession(event, this.id)) this.inbox.next(event);
+  }
+
+  /** The session holds further input while its intents are outstanding (session.ts). */
+  settled(): void {
+    this.inbox.next(SETTLED);
+  }
 }
 
 /**
