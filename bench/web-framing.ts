@@ -5,7 +5,9 @@
 //   npx tsx bench/web-framing.ts [--clients 500] [--lines 4000] [--batch 32] [--rounds 3]
 //
 // Each variant runs in this process against real loopback sockets; their peers, in a child
-// process, only count lines (so their CPU is not ours). The server side hands every line to every
+// process, only count lines (so their CPU is not ours), WebSocket peers with the load generator's
+// own cheap client (load/web-socket.ts), so that a slower reader does not make the server's
+// writes back up and cost more. The server side hands every line to every
 // client in batches of `batch` lines per event-loop turn, as the hub does under load, and the
 // shared outbox (src/drivers/outbox.ts) writes each socket once per flush. Measured: this
 // process's CPU time (user + system) from the first line to the peers having every line, per
@@ -18,7 +20,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
+import { WebLineSocket } from './load/web-socket.ts';
 import { adaptiveTiming, createOutboxes } from '../src/drivers/outbox.ts';
 import { FrameCache } from '../src/drivers/ws-server.ts';
 import { WireLine } from '../src/line/wire-line.ts';
@@ -49,8 +52,14 @@ async function peers(transport: 'tcp' | 'ws', port: number, clients: number, exp
       });
       opened.push(new Promise((resolve) => socket.once('connect', () => resolve())));
     } else {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
-      ws.on('message', () => count(1));
+      // The load generator's own WebSocket (as cheap to read as a TCP socket: the peers' speed must
+      // not decide the server's cost); it hands over each frame's line with an LF.
+      const ws = new WebLineSocket('127.0.0.1', port);
+      ws.on('data', (chunk: Buffer) => {
+        let n = 0;
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) n++;
+        count(n);
+      });
       opened.push(new Promise((resolve) => ws.once('open', () => resolve())));
     }
   }

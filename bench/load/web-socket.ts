@@ -153,6 +153,7 @@ export class WebLineSocket extends EventEmitter implements LineSocket {
       if (!/^HTTP\/1\.1 101 /.test(head)) return this.#fail(`handshake refused: ${head.split('\r\n')[0] ?? ''}`);
       if (!new RegExp(`^sec-websocket-accept: *${accept.replace(/[+/=]/g, '\\$&')} *$`, 'im').test(head)) return this.#fail('bad Sec-WebSocket-Accept');
       this.#open = true;
+      this.emit('open');
       for (const lines of this.#early.splice(0)) this.write(lines);
       data = data.subarray(end + 4);
     }

@@ -355,13 +355,19 @@ function lineFrame(bytes: Buffer): Buffer {
  */
 export class FrameCache {
   readonly #frames = new WeakMap<object, Buffer>();
+  // The hub hands one line to every recipient in a row: the last line answers those without a lookup.
+  #lastLine: object | null = null;
+  #lastFrame: Buffer = Buffer.alloc(0);
 
   of(line: { encode(): Buffer }): Buffer {
+    if (line === this.#lastLine) return this.#lastFrame;
     let frame = this.#frames.get(line);
     if (frame === undefined) {
       frame = wsTextFrame(lineFrame(line.encode()));
       this.#frames.set(line, frame);
     }
+    this.#lastLine = line;
+    this.#lastFrame = frame;
     return frame;
   }
 }
