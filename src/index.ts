@@ -42,7 +42,7 @@
 // - web/recall.ts          Up/Down history of the Message field (pure)
 // - web/dom/*              the browser side: main.ts (scan over DOM, socket and timer sources), socket.ts,
 //                          view.ts (text nodes only), scroll.ts (stick to bottom), index.html, page.css
-// - web/build.ts           esbuild: the page's bundle into dist/web (npm run build:web)
+// - web/build.ts           esbuild: the page's bundle into dist/page (npm run build:web)
 //
 // The IRC front end (irssi, WeeChat, HexChat on --irc-port; channels are the rooms)
 // - irc/message.ts         the IRC message grammar: line ⇄ { tags, source, command, params }

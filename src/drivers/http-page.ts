@@ -1,6 +1,6 @@
 // The web page's files over HTTP: loaded once into memory, answered with strict headers.
 //
-// `npm run build:web` (src/web/build.ts) bundles the page into dist/web/: index.html and
+// `npm run build:web` (src/web/build.ts) bundles the page into dist/page/: index.html and
 // content-hashed assets (`app.3f9c0a1e.js`). The server reads that folder once at start into a map
 // of fixed paths, so a request can only ever name one of those files: no path is joined, nothing
 // is read per request, and no traversal is possible.
@@ -32,7 +32,7 @@ export type Page = ReadonlyMap<string, Asset>;
 export const NO_PAGE: Page = new Map();
 
 /** Where `npm run build:web` puts the page (the same path from src/drivers and dist/drivers). */
-export const PAGE_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const PAGE_DIR = fileURLToPath(new URL('../../dist/page/', import.meta.url));
 
 /** The WebSocket's path (PROTOCOL.md "Web front end"). */
 export const CHAT_PATH = '/chat';

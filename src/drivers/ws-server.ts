@@ -49,7 +49,7 @@ export interface WebListenerOptions {
   readonly origins: readonly string[];
   /** How often to ping each connection; one that missed the last ping is cut. Default 30 s. */
   readonly heartbeatMs?: number;
-  /** The page to serve; by default the build in dist/web (loadPage). */
+  /** The page to serve; by default the build in dist/page (loadPage). */
   readonly page?: Page;
   /** The sockets' output batching, shared with the other listeners; by default its own. */
   readonly outboxes?: Outboxes;

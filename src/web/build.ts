@@ -1,4 +1,4 @@
-// Builds the web page into dist/web/ with esbuild: `npm run build:web` (and so `npm run build`,
+// Builds the web page into dist/page/ with esbuild: `npm run build:web` (and so `npm run build`,
 // `npm start`, `npm test` and `prepare`, which run it first).
 //
 // Why a build step and not a build at server start: esbuild is a development tool (a devDependency,
@@ -28,7 +28,7 @@ export interface BuiltPage {
   readonly scriptBytes: number;
 }
 
-/** Bundles the page into `outDir` (default dist/web/); resolves with what it wrote. */
+/** Bundles the page into `outDir` (default dist/page/); resolves with what it wrote. */
 export async function buildPage(outDir: string = PAGE_DIR): Promise<BuiltPage> {
   const result = await build({
     entryPoints: { app: join(DOM_DIR, 'main.ts') },

@@ -34,7 +34,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * One browser for the calling spec file: the page is built first (dist/web, what the server
+ * One browser for the calling spec file: the page is built first (dist/page, what the server
  * serves), the browser launched in beforeAll and closed in afterAll, even after a failure.
  */
 export function browserPerFile(): () => Browser {
