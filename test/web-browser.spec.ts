@@ -124,6 +124,8 @@ describe('the chat page in Chromium', () => {
     await ann.waitForLine('*** Bob joined the chat');
     await ann.page.reload();
     await ann.waitForLine('You are now connected, Ann!');
+    // The page answered the new prompt with the name it remembered: both are in the log, as sent.
+    expect((await ann.lines()).slice(0, 2)).toEqual(['Username?', 'You are now connected, Ann!']);
     await bob.expectLines(['*** Ann left the chat', '*** Ann joined the chat']);
     await ann.say('back');
     await bob.expectLines(['(Ann) back']);

@@ -12,7 +12,7 @@
 //                         idle ──────────Enter─────────────────┘
 //
 // - Reconnect with backoff (1 s doubling to 30 s, with jitter), reset by a welcome; `online` and
-//   Enter retry at once. The name the server last welcomed is sent again (the client's `--name`),
+//   Enter retry at once. The name the server last welcomed answers the new connection's prompt,
 //   and the rooms we were in are joined again, the current one last. A name still held by our own
 //   dead connection (the server cuts it within two heartbeats) is retried with backoff.
 // - A visible gap marker when a connection we chatted on was lost: from when it was lost to when
@@ -77,8 +77,10 @@ export interface PageState {
   readonly session: number;
   /** The terminal client's state for this connection. */
   readonly client: ClientState;
-  /** The name sent for the user when this connection opened (the client's `--name`), or null. */
+  /** The name the page answers this connection's prompt with, for the user (remembered or typed while away), or null. */
   readonly auto: string | null;
+  /** `auto` was sent at this connection's first prompt. */
+  readonly answered: boolean;
   readonly memory: Memory;
   /** Connections lost or refused since the last welcome: the backoff's exponent. */
   readonly failures: number;
@@ -137,6 +139,7 @@ export function startPage(memory: Memory): PageTransition {
     session: 1,
     client: initialClientState,
     auto: memory.name,
+    answered: false,
     memory,
     failures: 0,
     welcomed: false,
@@ -192,7 +195,8 @@ const SAID: ReadonlySet<PrintStyle> = new Set<PrintStyle>(['chat', 'mention', 'p
 const FOR_ME: ReadonlySet<PrintStyle> = new Set<PrintStyle>(['mention', 'private-to-me']);
 
 function clientConfig(state: PageState, config: PageConfig): ClientConfig {
-  return { name: state.auto, server: config.server, goodbyeTimeoutMs: config.goodbyeTimeoutMs, whoOnJoin: true };
+  // No `--name`: the page answers the prompt itself (afterLine), so the prompt is shown like any line.
+  return { name: null, server: config.server, goodbyeTimeoutMs: config.goodbyeTimeoutMs, whoOnJoin: true };
 }
 
 /** When a connection ends: the time and the jitter for the next attempt's delay. */
@@ -279,6 +283,7 @@ function reconnect(state: PageState, name: string | null, before: readonly PageE
       session,
       client: initialClientState,
       auto: name,
+      answered: false,
       welcomed: false,
       timedOut: false,
       nameRetries: 0,
@@ -312,6 +317,15 @@ function afterLine({ state, effects }: PageTransition, line: ServerLine, at: num
   let next = state;
   const more: PageEffect[] = [];
   switch (line.kind) {
+    case 'prompt':
+      // The first prompt of a connection is answered for the user with their name (a reload, a
+      // reconnect, or a name typed while disconnected); later ones only by the retry timer.
+      if (!next.welcomed && next.auto !== null && !next.answered && next.nameRetries >= 0 && next.client.phase === 'open') {
+        const answer = client({ ...next, answered: true }, { kind: 'user-line', text: next.auto }, config);
+        next = answer.state;
+        more.push(...answer.effects);
+      }
+      break;
     case 'welcome': {
       next = { ...next, welcomed: true, failures: 0, nameRetries: -1 };
       more.push({ kind: 'stop-timer', timer: 'name-retry' });
