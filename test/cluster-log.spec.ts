@@ -118,6 +118,24 @@ describe('the Redis log', () => {
     await ann.waitFor('(Ann) late but here');
   });
 
+  test('Redis refusing writes (out of memory): the node says so, lines are answered Not delivered, and it goes on once Redis accepts', async () => {
+    redis = await startRedis();
+    const node = await startNode(redis.url);
+    nodes.push(node);
+    const ann = await connectClient(node.port, 'Ann');
+    await redis.command(['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+    await redis.command(['CONFIG', 'SET', 'maxmemory', '1']);
+    ann.say('while full');
+    await node.waitForLog(/^cluster: Redis refuses appends: OOM /);
+    // Certainly not in the log (Redis refused every try): answered after the hold (the lease, 2 s).
+    await ann.waitFor('*** Not delivered: while full', 5000);
+    await redis.command(['CONFIG', 'SET', 'maxmemory', '0']);
+    ann.say('room again');
+    await ann.waitFor('(Ann) room again', 5000);
+    await node.waitForLog(/^cluster: Redis accepts appends again$/);
+    expect(ann.lines.filter((l) => l.includes('while full'))).toEqual(['*** Not delivered: while full']);
+  });
+
   test('a node shut down gracefully announces its users at once (no lease to wait for) and leaves the registry', async () => {
     redis = await startRedis();
     const url = redis.url;

@@ -7,6 +7,7 @@
 // runs it when it wakes, after the node gave up on that socket and retried the same batch on a
 // new one. The log then holds that batch twice; the reducer decides it once. Nodes stay up, keep
 // their connections, and declare nobody gone (every lease lapsed meanwhile: one lease of grace).
+// The checker then compares both views with the final log: nothing lost, doubled or reordered.
 import { afterAll, expect, test } from 'vitest';
 import { startRedis, type RedisServer } from './helpers/redis.ts';
 import { check, readLog } from './helpers/redis-checker.ts';
@@ -48,11 +49,13 @@ test('Redis stopped for 15 s: every line is delivered once or answered Not deliv
   }
   const refused = await settle([ann, bob], 15_000);
 
-  // Lines typed more than a lease before Redis woke were answered; the later ones got through.
+  // Each line was delivered once or answered. The line that hung in the freeze may have been run
+  // by Redis, so it is never given up: it got through. (The lines typed after it wait behind it in
+  // their session and go on when it settles; a line that could not be sent at all within the lease
+  // would be answered: see cluster-log.spec.ts, Redis refusing writes.)
   const all = [...(refused.get('Ann') ?? []), ...(refused.get('Bob') ?? [])];
-  expect(all.length).toBeGreaterThan(0);
-  expect(all.length).toBeLessThan(ann.said.length + bob.said.length - 2);
   expect(all).not.toContain('in flight');
+  expect(all.length).toBeLessThan(ann.said.length + bob.said.length);
   // The nodes stayed up with their connections and said so; nobody was declared gone.
   for (const n of nodes) {
     await n.waitForLog(/^cluster: lost Redis .*connections stay open/);

@@ -168,7 +168,8 @@ describe('the reducer under replication', () => {
 type Op =
   | { readonly kind: 'append'; readonly leave: boolean }
   | { readonly kind: 'start' }
-  | { readonly kind: 'finish'; readonly outcome: 'ok' | 'fail' | 'landed-but-failed' }
+  /** The XADD's outcome: acknowledged; failed, not run; refused by Redis (certainly not run); ran but the reply was lost. */
+  | { readonly kind: 'finish'; readonly outcome: 'ok' | 'fail' | 'refused' | 'landed-but-failed' }
   | { readonly kind: 'read-issue' }
   | { readonly kind: 'read-complete'; readonly n: number }
   | { readonly kind: 'lose-unread' }
@@ -179,7 +180,16 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 9 }).map((k): Op => ({ kind: 'append', leave: k === 0 })) },
   { weight: 4, arbitrary: fc.constant<Op>({ kind: 'start' }) },
-  { weight: 4, arbitrary: fc.constantFrom<Op>({ kind: 'finish', outcome: 'ok' }, { kind: 'finish', outcome: 'ok' }, { kind: 'finish', outcome: 'fail' }, { kind: 'finish', outcome: 'landed-but-failed' }) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<Op>(
+      { kind: 'finish', outcome: 'ok' },
+      { kind: 'finish', outcome: 'ok' },
+      { kind: 'finish', outcome: 'fail' },
+      { kind: 'finish', outcome: 'refused' },
+      { kind: 'finish', outcome: 'landed-but-failed' },
+    ),
+  },
   { weight: 3, arbitrary: fc.constant<Op>({ kind: 'read-issue' }) },
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 4 }).map((n): Op => ({ kind: 'read-complete', n })) },
   { weight: 1, arbitrary: fc.constant<Op>({ kind: 'lose-unread' }) },
@@ -238,8 +248,8 @@ describe("a node's appends (redis-appends.ts) against a model Redis", () => {
               if (sending === null) return;
               const batch = sending;
               sending = null;
-              if (o.outcome !== 'fail') stream.push({ seq: batch.seq, intents: batch.intents });
-              refuse(o.outcome === 'ok' ? appends.sent(batch, rounds) : appends.failed(batch));
+              if (o.outcome === 'ok' || o.outcome === 'landed-but-failed') stream.push({ seq: batch.seq, intents: batch.intents });
+              refuse(o.outcome === 'ok' ? appends.sent(batch, rounds) : appends.failed(batch, o.outcome === 'refused', now));
               return;
             }
             case 'read-issue':

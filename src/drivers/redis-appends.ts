@@ -8,7 +8,9 @@
 //
 // - A batch is sent with at most one XADD in flight, and a failed XADD is retried with the same
 //   batch and sequence number: if the failed try did land, the reducer ignores the copy. A batch is
-//   never given up while its XADD may still land; it is done when the node reads it back.
+//   never given up while one of its XADDs may have run; it is done when the node reads it back.
+//   A batch none of whose tries can have run (never sent, or refused by Redis) is given up like a
+//   held intent, after `holdMs`; its sequence number is skipped (the reducer allows gaps).
 // - A batch the node has not read back when a later batch of its own is read can never be decided
 //   (the reducer ignores sequence numbers below the last): its intents are undelivered.
 // - A batch acknowledged by Redis but not found by a read that began after the acknowledgement and
@@ -54,6 +56,8 @@ export interface Batch {
   readBack: boolean;
   /** A later batch was read back while its XADD was still out: it can no longer be decided. */
   doomed: boolean;
+  /** An XADD of it failed in a way that leaves open whether it ran (it may be in the log). */
+  maybeLanded: boolean;
 }
 
 interface Held {
@@ -113,6 +117,7 @@ export class Appends {
 
   /** Redis acknowledged the batch's XADD while `round` reads had begun. Returns intents now undelivered. */
   sent(batch: Batch, round: number): Intent[] {
+    if (!this.#batches.includes(batch)) return []; // dropped by fence()
     if (batch.readBack) {
       this.#remove(batch);
       return [];
@@ -123,13 +128,20 @@ export class Appends {
     return [];
   }
 
-  /** The batch's XADD failed (it may still have landed): it is sent again, unless already settled. */
-  failed(batch: Batch): Intent[] {
+  /**
+   * The batch's XADD failed: it is sent again, unless already settled. `certain` says this try
+   * certainly did not run (never sent, or refused by Redis); a batch no try of which may have run
+   * is certainly not in the log, so once it has waited `holdMs` (`now`) it is undelivered.
+   */
+  failed(batch: Batch, certain = false, now = 0): Intent[] {
+    if (!this.#batches.includes(batch)) return []; // dropped by fence()
     if (batch.readBack) {
       this.#remove(batch);
       return [];
     }
     if (batch.doomed) return this.#undeliver(batch);
+    if (!certain) batch.maybeLanded = true;
+    if (!batch.maybeLanded && now - batch.firstAt > this.limits.holdMs) return this.#undeliver(batch);
     batch.state = 'queued';
     return [];
   }
@@ -259,7 +271,7 @@ export class Appends {
       taken++;
     }
     this.#held = this.#held.slice(taken);
-    const batch: Batch = { seq: this.#nextSeq++, intents, firstAt, state: 'queued', ackRound: 0, readBack: false, doomed: false };
+    const batch: Batch = { seq: this.#nextSeq++, intents, firstAt, state: 'queued', ackRound: 0, readBack: false, doomed: false, maybeLanded: false };
     this.#batches.push(batch);
     this.#inBatches += intents.length;
     return batch;

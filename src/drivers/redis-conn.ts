@@ -11,7 +11,7 @@
 // outlives its deadline destroys the socket and fails; the next command connects afresh.
 // `generation` counts the sockets made, so a reader knows it reconnected and must check what it
 // knew (redis-log.ts: the epoch, its last id).
-import { createClient } from 'redis';
+import { ErrorReply, createClient } from 'redis';
 
 /** A reply as RESP2 gives it. */
 export type Reply = string | number | null | Reply[];
@@ -43,6 +43,9 @@ export interface RedisConnection {
 }
 
 export class RedisTimeoutError extends Error {}
+
+/** The command was certainly not sent: there was no connection to send it on. */
+export class NotSentError extends Error {}
 
 /** `unix:///path` → socket options for node-redis; anything else is passed as its url. */
 function clientOptions(url: string, connectTimeout: number): Parameters<typeof createClient>[0] {
@@ -111,7 +114,12 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
 
   return {
     async send(args, ms = timeoutMs) {
-      const c = await ensure();
+      let c: Client;
+      try {
+        c = await ensure();
+      } catch (err) {
+        throw new NotSentError(err instanceof Error ? err.message : String(err));
+      }
       try {
         return (await deadline(c.sendCommand(args as string[]), ms, () => drop(c, `no answer within ${ms} ms`))) as Reply;
       } catch (err) {
@@ -169,4 +177,18 @@ export function list(reply: Reply): Reply[] {
 /** A reply's string, or null. */
 export function text(reply: Reply | undefined): string | null {
   return typeof reply === 'string' ? reply : null;
+}
+
+/** Whether Redis answered with an error (OOM, READONLY, NOAUTH, WRONGTYPE…), rather than the connection failing. */
+export function isErrorReply(err: unknown): boolean {
+  return err instanceof ErrorReply;
+}
+
+/**
+ * Whether a failed command certainly did not run: it was never sent, or Redis refused it. Anything
+ * else (no answer in time, the socket closed while waiting) may have run.
+ */
+export function certainlyNotRun(err: unknown): boolean {
+  // node-redis rejects a command given to a closed or offline client at once, without sending it.
+  return err instanceof NotSentError || err instanceof ErrorReply || (err instanceof Error && (err.name === 'ClientOfflineError' || err.name === 'ClientClosedError'));
 }

@@ -31,7 +31,7 @@ import type { Intent, NodeId } from '../core/intents.ts';
 import type { ChatConfig, Snapshot } from '../core/state.ts';
 import type { ChatLog, LogItem } from '../hub/log.ts';
 import { APPEND_DEFAULTS, Appends, type AppendLimits } from './redis-appends.ts';
-import { createRedisConnection, list, text, type Reply } from './redis-conn.ts';
+import { certainlyNotRun, createRedisConnection, isErrorReply, list, text, type Reply } from './redis-conn.ts';
 import { decodeEntry, encodeBatch, idTime } from './redis-entry.ts';
 import { clusterKeys } from './redis-keys.ts';
 import { createPresence, leaseTiming } from './redis-lease.ts';
@@ -143,6 +143,18 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
   const writer = createRedisConnection({ url: options.url, name: 'writer', timeoutMs, onState: onState('writer') });
   const reader = createRedisConnection({ url: options.url, name: 'reader', timeoutMs, onState: onState('reader') });
 
+  // Redis refusing a command (out of memory, a read-only replica, wrong password) is logged once
+  // per streak: the node keeps retrying, and connection failures are logged by onState.
+  const refusing = new Set<string>();
+  const refused = (what: string, err: unknown): void => {
+    if (!isErrorReply(err) || refusing.has(what)) return;
+    refusing.add(what);
+    log(`cluster: Redis refuses ${what}: ${(err as Error).message}; retrying`);
+  };
+  const accepted = (what: string): void => {
+    if (refusing.delete(what)) log(`cluster: Redis accepts ${what} again`);
+  };
+
   const emit = (item: LogItem): void => void queueScheduler.schedule(() => items.next(item));
   const undelivered = (intents: readonly Intent[]): void => {
     if (intents.length > 0) emit({ kind: 'undelivered', intents });
@@ -207,9 +219,11 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
         try {
           await writer.send(['XADD', keys.log, '*', ...encodeBatch(node, batch.seq, batch.intents)]);
           undelivered(appends.sent(batch, rounds));
+          accepted('appends');
           backoff = 50;
-        } catch {
-          undelivered(appends.failed(batch));
+        } catch (err) {
+          refused('appends', err);
+          undelivered(appends.failed(batch, certainlyNotRun(err), now()));
           if (closed) return;
           await sleep(backoff);
           backoff = Math.min(1000, backoff * 2);
@@ -408,8 +422,10 @@ export function createRedisLog(options: RedisLogOptions): RedisLog {
         }
         backoff = 50;
         failing = false;
+        accepted('reads');
       } catch (err) {
         if (closed) return;
+        refused('reads', err);
         if (err instanceof ConfigMismatchError) {
           log(`cluster: ${err.message}`);
           rejectReady(err);
