@@ -98,6 +98,12 @@ export interface PageState {
   readonly quiet: readonly string[];
   /** Inside the history a `quiet` room replays. */
   readonly replaying: boolean;
+  /**
+   * Keys of rooms the client asked `/who <room>` about by itself (`whoOnJoin`, on entering a room
+   * whose members it does not know): the reply fills the member list and is not shown in the log,
+   * which holds what the user's own actions bring, as a plain line client would see it.
+   */
+  readonly askedWho: readonly string[];
   /** Lines in the log. */
   readonly shown: number;
   readonly hidden: boolean;
@@ -149,6 +155,7 @@ export function startPage(memory: Memory): PageTransition {
     restoring: 0,
     quiet: [],
     replaying: false,
+    askedWho: [],
     shown: 0,
     hidden: false,
     unread: 0,
@@ -215,7 +222,7 @@ function client(state: PageState, input: ClientInput, config: PageConfig, ending
   let next: PageState = { ...state, client: step.state };
   const effects: PageEffect[] = [];
   for (const effect of step.effects) {
-    const more = carry(next, effect, before, ending, hide);
+    const more = carry(next, effect, before, ending, hide, input.kind === 'server-line');
     next = more.state;
     effects.push(...more.effects);
   }
@@ -223,7 +230,7 @@ function client(state: PageState, input: ClientInput, config: PageConfig, ending
   return { state: next, effects };
 }
 
-function carry(state: PageState, effect: ClientEffect, before: ClientState['phase'], ending: Ending, hide: boolean): PageTransition {
+function carry(state: PageState, effect: ClientEffect, before: ClientState['phase'], ending: Ending, hide: boolean, auto: boolean): PageTransition {
   switch (effect.kind) {
     case 'print': {
       if (hide) return stay(state);
@@ -231,8 +238,12 @@ function carry(state: PageState, effect: ClientEffect, before: ClientState['phas
         effect.room === undefined ? { kind: 'show', text: effect.text, style: effect.style } : { kind: 'show', text: effect.text, style: effect.style, room: effect.room };
       return stay(counted({ ...state, shown: state.shown + 1 }, effect.style, effect.room), [show]);
     }
-    case 'send':
-      return stay(state, [{ kind: 'send', text: effect.text }]);
+    case 'send': {
+      // A `/who <room>` the client sent on its own, hearing a server line: its reply is the page's.
+      const who = auto ? /^\/who (#\S+)$/u.exec(effect.text) : null;
+      const next = who === null ? state : { ...state, askedWho: [...state.askedWho, roomKey(who[1] ?? '')] };
+      return stay(next, [{ kind: 'send', text: effect.text }]);
+    }
     case 'close':
       return stay(state, [{ kind: 'disconnect' }]);
     case 'warn':
@@ -290,6 +301,7 @@ function reconnect(state: PageState, name: string | null, before: readonly PageE
       restoring: 0,
       quiet: [],
       replaying: false,
+      askedWho: [],
     },
     [...before, { kind: 'connect', session }],
   );
@@ -297,9 +309,16 @@ function reconnect(state: PageState, name: string | null, before: readonly PageE
 
 function serverLine(state: PageState, raw: string, at: number, config: PageConfig): PageTransition {
   const line = parseServerLine(sanitize(raw));
-  // History replayed by a room we joined again after a drop: already in the log.
-  const hide = state.replaying && line.kind === 'stamped';
+  // History replayed by a room we joined again after a drop: already in the log. The reply to a
+  // `/who <room>` the client asked by itself: it goes to the member list.
+  const answersWho = line.kind === 'members' && state.askedWho.includes(roomKey(line.room));
+  const hide = (state.replaying && line.kind === 'stamped') || answersWho;
   let next: PageState = state;
+  if (answersWho) {
+    const key = roomKey(line.room);
+    const at = next.askedWho.indexOf(key);
+    next = { ...next, askedWho: [...next.askedWho.slice(0, at), ...next.askedWho.slice(at + 1)] };
+  }
   if (line.kind === 'now-in') {
     const key = roomKey(line.room);
     const quiet = next.quiet.includes(key);
