@@ -82,6 +82,8 @@ export class Appends {
   #nextSeq = 1;
   #highestRead = 0;
   #fenced = false;
+  /** Since when every try has certainly failed (none ran), or null: the log is known out of reach. */
+  #failingSince: number | null = null;
 
   constructor(readonly limits: AppendLimits) {}
 
@@ -117,6 +119,7 @@ export class Appends {
 
   /** Redis acknowledged the batch's XADD while `round` reads had begun. Returns intents now undelivered. */
   sent(batch: Batch, round: number): Intent[] {
+    this.#failingSince = null;
     if (!this.#batches.includes(batch)) return []; // dropped by fence()
     if (batch.readBack) {
       this.#remove(batch);
@@ -134,6 +137,8 @@ export class Appends {
    * is certainly not in the log, so once it has waited `holdMs` (`now`) it is undelivered.
    */
   failed(batch: Batch, certain = false, now = 0): Intent[] {
+    if (certain) this.#failingSince ??= now;
+    else this.#failingSince = null;
     if (!this.#batches.includes(batch)) return []; // dropped by fence()
     if (batch.readBack) {
       this.#remove(batch);
@@ -141,7 +146,10 @@ export class Appends {
     }
     if (batch.doomed) return this.#undeliver(batch);
     if (!certain) batch.maybeLanded = true;
-    if (!batch.maybeLanded && now - batch.firstAt > this.limits.holdMs) return this.#undeliver(batch);
+    // Waited long enough: itself, or the log has been out of reach longer than that already (a
+    // user's next line is then answered at its first try, not a whole hold later).
+    const since = Math.min(batch.firstAt, this.#failingSince ?? batch.firstAt);
+    if (!batch.maybeLanded && now - since > this.limits.holdMs) return this.#undeliver(batch);
     batch.state = 'queued';
     return [];
   }
