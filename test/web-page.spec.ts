@@ -241,6 +241,14 @@ describe('the page: reconnecting', () => {
     expect(page.state.memory).toEqual({ name: 'Ann', rooms: ['#lobby', '#rust'], current: '#lobby' });
   });
 
+  it('should not send the name again as a chat line when the user types it at a prompt the page answered', () => {
+    const page = new Driven({ name: 'Ann', rooms: [], current: null });
+    page.open();
+    page.hear('Username?', 'You are now connected, Ann!');
+    expect(page.type('ann')).toEqual([{ kind: 'take-input' }]);
+    expect(page.type('Ann')).toEqual([{ kind: 'send', text: 'Ann' }, { kind: 'take-input' }]); // now it is a line
+  });
+
   it('should show the history of the rooms it joins again after a reload (the log was empty)', () => {
     const page = new Driven({ name: 'Ann', rooms: ['#lobby', '#rust'], current: '#rust' });
     expect(page.open()).toEqual([]);

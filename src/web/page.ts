@@ -81,6 +81,12 @@ export interface PageState {
   readonly auto: string | null;
   /** `auto` was sent at this connection's first prompt. */
   readonly answered: boolean;
+  /**
+   * The page answered the prompt and the user has typed nothing since: if they now type that same
+   * name (they saw `Username?` and did not notice the page signed them in), it is not sent again
+   * as a chat line.
+   */
+  readonly nameEcho: boolean;
   readonly memory: Memory;
   /** Connections lost or refused since the last welcome: the backoff's exponent. */
   readonly failures: number;
@@ -146,6 +152,7 @@ export function startPage(memory: Memory): PageTransition {
     client: initialClientState,
     auto: memory.name,
     answered: false,
+    nameEcho: false,
     memory,
     failures: 0,
     welcomed: false,
@@ -295,6 +302,7 @@ function reconnect(state: PageState, name: string | null, before: readonly PageE
       client: initialClientState,
       auto: name,
       answered: false,
+      nameEcho: false,
       welcomed: false,
       timedOut: false,
       nameRetries: 0,
@@ -340,7 +348,7 @@ function afterLine({ state, effects }: PageTransition, line: ServerLine, at: num
       // The first prompt of a connection is answered for the user with their name (a reload, a
       // reconnect, or a name typed while disconnected); later ones only by the retry timer.
       if (!next.welcomed && next.auto !== null && !next.answered && next.nameRetries >= 0 && next.client.phase === 'open') {
-        const answer = client({ ...next, answered: true }, { kind: 'user-line', text: next.auto }, config);
+        const answer = client({ ...next, answered: true, nameEcho: true }, { kind: 'user-line', text: next.auto }, config);
         next = answer.state;
         more.push(...answer.effects);
       }
@@ -412,9 +420,12 @@ function userLine(state: PageState, text: string, config: PageConfig): PageTrans
   switch (state.link.phase) {
     case 'open': {
       if (state.client.phase !== 'open') return stay(state);
+      const echo = state.nameEcho && state.auto !== null && nameKey(text.trim()) === nameKey(state.auto);
+      const typed: PageState = state.nameEcho ? { ...state, nameEcho: false } : state;
+      if (echo) return stay(typed, [TAKE]); // the name the page already answered the prompt with
       // Answering the prompt by hand ends our own retries of the remembered name.
-      const answering = !state.welcomed && !blank && state.auto !== null && state.nameRetries >= 0;
-      const next = answering ? { ...state, nameRetries: -1 } : state;
+      const answering = !typed.welcomed && !blank && typed.auto !== null && typed.nameRetries >= 0;
+      const next = answering ? { ...typed, nameRetries: -1 } : typed;
       const step = client(next, { kind: 'user-line', text }, config);
       const stop: readonly PageEffect[] = answering ? [{ kind: 'stop-timer', timer: 'name-retry' }] : NOTHING;
       return { state: step.state, effects: [...stop, ...step.effects, TAKE] };
