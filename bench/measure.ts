@@ -15,6 +15,7 @@ import { cpuSeconds, openFilesHardLimit, rssBytes, startServer, writeSyscalls, t
 import { expectedDeliveries, expectedRoomJoins, type SizedScenario } from './scenarios/spec.ts';
 import { serverCommand, transportOf, type ServerName } from './servers.ts';
 import { verify } from './verify.ts';
+import { isCluster, measured, startCluster, type Measured } from './cluster.ts';
 
 export interface RunOptions {
   readonly shape: SizedScenario;
@@ -97,8 +98,8 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
   let serverProcess: ServerProcess | undefined;
   let pool: WorkerPool | undefined;
   try {
-    serverProcess = await startServer(command, args, START_TIMEOUT_MS);
-    const pid = serverProcess.pid;
+    serverProcess = server === 'rxchat-cluster' ? await startCluster(command, args, START_TIMEOUT_MS) : await startServer(command, args, START_TIMEOUT_MS);
+    const pid = measured(serverProcess);
     pool = await WorkerPool.start(workers, compiled.worker, START_TIMEOUT_MS, options.workerNodeFlags);
     await prepare(pool, shape, serverProcess, START_TIMEOUT_MS, transportOf(server));
 
@@ -150,7 +151,7 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
       metrics.writesPerDelivery = (afterSend.serverWrites - beforeSend.serverWrites) / deliveries;
       busy(metrics, beforeSend, afterSend);
     }
-    metrics.serverRssMiB = rssBytes(pid) / 1024 / 1024;
+    metrics.serverRssMiB = sum(pid.pids, rssBytes) / 1024 / 1024;
 
     // Phase 4: what did the clients see?
     const report = await collect(pool, { stallMs, maxMs: stallMs });
@@ -161,6 +162,7 @@ export async function runOne(options: RunOptions): Promise<RunResult> {
       metrics.latencyNegative = report.latency.negative;
     }
     failures.push(...faultsOf(report), ...verify(shape, report.clients));
+    if (isCluster(serverProcess)) Object.assign(metrics, await serverProcess.appendCap());
   } catch (err) {
     failures.push(err instanceof Error ? err.message : String(err));
     if (serverProcess !== undefined) failures.push(`server stderr ended with: ${serverProcess.stderrTail().slice(-5).join(' | ')}`);
@@ -189,17 +191,23 @@ interface Sample {
   readonly serverRss: number;
   readonly serverWrites: number;
   readonly loadCpu: number;
+  /** A cluster's Redis (0 without one). */
+  readonly redisCpu: number;
 }
 
-function sample(pid: number, pool: WorkerPool): Sample {
+/** Every node's figures add up to the server's (one node, or a cluster's). */
+function sample(pid: Measured, pool: WorkerPool): Sample {
   return {
     at: clockMs(),
-    serverCpu: cpuSeconds(pid),
-    serverRss: rssBytes(pid),
-    serverWrites: writeSyscalls(pid),
+    serverCpu: sum(pid.pids, cpuSeconds),
+    serverRss: sum(pid.pids, rssBytes),
+    serverWrites: sum(pid.pids, writeSyscalls),
     loadCpu: pool.cpuSeconds(),
+    redisCpu: pid.redisPid === null ? 0 : cpuSeconds(pid.redisPid),
   };
 }
+
+const sum = (pids: readonly number[], read: (pid: number) => number): number => pids.reduce((total, pid) => total + read(pid), 0);
 
 /** Server and load-generator CPU over a phase, each as % of one core (the latest phase wins). */
 function busy(metrics: Metrics, from: Sample, to: Sample): void {
@@ -207,4 +215,9 @@ function busy(metrics: Metrics, from: Sample, to: Sample): void {
   if (wallS <= 0) return;
   metrics.serverCpuPct = ((to.serverCpu - from.serverCpu) / wallS) * 100;
   metrics.loadCpuPct = ((to.loadCpu - from.loadCpu) / wallS) * 100;
+  const redis = to.redisCpu - from.redisCpu;
+  if (redis > 0) {
+    metrics.redisCpuPct = (redis / wallS) * 100;
+    metrics.redisCpuSharePct = (redis / (redis + to.serverCpu - from.serverCpu)) * 100;
+  }
 }

@@ -26,6 +26,11 @@ export type MetricKey =
   // Who was busy during the measured phase (chat phase, or join phase without senders).
   | 'serverCpuPct' // % of one core
   | 'loadCpuPct' // % of one core, all load workers together
-  | 'serverRssMiB'; // at the end of the run
+  | 'serverRssMiB' // at the end of the run
+  // A cluster (bench/cluster.ts): Redis under the measured phase, and what one Redis caps.
+  | 'redisCpuPct' // % of one core
+  | 'redisCpuSharePct' // Redis's share of the cluster's CPU (nodes + Redis), %
+  | 'redisAppendsPerS1' // XADDs per second with one writer (one in flight): one node's ceiling in batches/s
+  | 'redisAppendsPerS16'; // with 16 writers
 
 export type Metrics = Partial<Record<MetricKey, number>>;

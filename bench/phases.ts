@@ -9,6 +9,7 @@ import type { WaitLimits, WorkerPool } from './pool.ts';
 import type { ServerProcess } from './proc.ts';
 import type { Transport } from './load/web-socket.ts';
 import type { SizedScenario } from './scenarios/spec.ts';
+import { portFor } from './cluster.ts';
 
 /** Connections waiting for the server to accept them, all workers together: half of Node's backlog (511). */
 const PENDING_ACCEPTS = 256;
@@ -26,7 +27,8 @@ export async function prepare(pool: WorkerPool, shape: SizedScenario, server: Se
     const setup: Setup = {
       kind: 'setup',
       host: server.host,
-      port,
+      // A cluster's nodes each take the clients of their own workers (bench/cluster.ts).
+      port: portFor(server, worker, port),
       clients,
       senders: shape.senders,
       rooms: shape.rooms,

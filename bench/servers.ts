@@ -12,11 +12,12 @@ import type { CompiledBench } from './compile.ts';
 import { BENCH_DIR } from './compile.ts';
 
 /** `rxchat-web` is rxchat with its clients on the web front end's WebSocket instead of TCP. */
-export type ServerName = 'naive' | 'tuned' | 'rxchat' | 'rxchat-web';
+/** `rxchat-cluster` is two rxchat nodes on one Redis, the load split across them (bench/cluster.ts). */
+export type ServerName = 'naive' | 'tuned' | 'rxchat' | 'rxchat-web' | 'rxchat-cluster';
 
 /** The servers a scenario runs unless it names its own (`--servers` picks among ALL_SERVERS). */
 export const SERVERS: readonly ServerName[] = ['naive', 'tuned', 'rxchat'];
-export const ALL_SERVERS: readonly ServerName[] = [...SERVERS, 'rxchat-web'];
+export const ALL_SERVERS: readonly ServerName[] = [...SERVERS, 'rxchat-web', 'rxchat-cluster'];
 
 /** How the load's clients reach `server`. */
 export function transportOf(server: ServerName): 'tcp' | 'web' {
@@ -51,7 +52,7 @@ export function serverCommand(
   rxchatEntry: string = RXCHAT_ENTRY,
 ): ServerCommand {
   const address = ['--host', '127.0.0.1', '--port', '0'];
-  if (server === 'rxchat' || server === 'rxchat-web') {
+  if (server === 'rxchat' || server === 'rxchat-web' || server === 'rxchat-cluster') {
     if (!existsSync(rxchatEntry)) throw new Error(`${rxchatEntry} is missing: run \`npm run build\` first`);
     return { command: process.execPath, args: [...nodeFlags, rxchatEntry, ...address, ...rxchatFlags(clients)] };
   }

@@ -8,7 +8,7 @@ import type { SendMode } from '../load/messages.ts';
 import type { MetricKey } from '../metrics.ts';
 import type { ServerName } from '../servers.ts';
 
-export type ScenarioName = 'fan-out' | 'latency' | 'many' | 'connections' | 'rooms' | 'web-fan-out';
+export type ScenarioName = 'fan-out' | 'latency' | 'many' | 'connections' | 'rooms' | 'web-fan-out' | 'cluster-fan-out' | 'cluster-latency';
 
 export interface ScenarioShape {
   readonly clients: number;
