@@ -23,7 +23,7 @@
 // bombs) and compressing private lines with public ones leaks their length (CRIME-style).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Observable, Subject, type OperatorFunction } from 'rxjs';
+import { Observable, Subject, type OperatorFunction, type Subscription } from 'rxjs';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ConnId } from '../core/intents.ts';
 import { createLineDecoder, type Frame } from '../framing.ts';
@@ -141,12 +141,24 @@ export function listenWeb(options: WebListenerOptions, handle: (connection: Conn
 
   const accept = (ws: WebSocket, socket: Socket, where: string): void => {
     const id = options.newId();
-    live.set(ws, { alive: true, id });
-    log(`#${label(id)} connected from ${where} (web)`);
     let lastError = '';
     ws.on('error', (err: Error & { code?: string }) => {
       lastError = err.code ?? err.message;
     });
+    // Registered first, so that whatever happens below, a closed connection is forgotten: its
+    // messages end first (the actor hears the hangup), then the actor is unsubscribed.
+    let subscription: Subscription | undefined;
+    const closed$ = new Subject<void>();
+    ws.once('close', (code: number) => {
+      live.delete(ws);
+      closed$.next();
+      closed$.complete();
+      subscription?.unsubscribe();
+      const why = lastError === '' ? (code === CLOSE_NORMAL || code === 1001 || code === 1005 ? '' : ` (close ${code})`) : ` (${lastError})`;
+      log(`#${label(id)} disconnected${why}`);
+    });
+    live.set(ws, { alive: true, id });
+    log(`#${label(id)} connected from ${where} (web)`);
     ws.on('pong', () => {
       const conn = live.get(ws);
       if (conn !== undefined) conn.alive = true;
@@ -158,7 +170,7 @@ export function listenWeb(options: WebListenerOptions, handle: (connection: Conn
       tooSlow$.next();
     });
     outboxes.noteInput();
-    const frame$ = wsMessage$(ws, outboxes.noteInput).pipe(
+    const frame$ = wsMessage$(ws, closed$, outboxes.noteInput).pipe(
       wsLines(options.maxLineBytes, () => {
         log(`#${label(id)} sent a binary message: closing (${CLOSE_UNSUPPORTED_DATA})`);
         ws.close(CLOSE_UNSUPPORTED_DATA, 'text messages only');
@@ -184,7 +196,7 @@ export function listenWeb(options: WebListenerOptions, handle: (connection: Conn
           break;
       }
     };
-    const subscription = handle({ id, frame$, tooSlow$ }).subscribe({
+    subscription = handle({ id, frame$, tooSlow$ }).subscribe({
       next: (output) => {
         try {
           perform(output);
@@ -204,12 +216,6 @@ export function listenWeb(options: WebListenerOptions, handle: (connection: Conn
         log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
         ws.terminate();
       },
-    });
-    ws.once('close', (code: number) => {
-      live.delete(ws);
-      subscription.unsubscribe();
-      const why = lastError === '' ? (code === CLOSE_NORMAL || code === 1001 || code === 1005 ? '' : ` (close ${code})`) : ` (${lastError})`;
-      log(`#${label(id)} disconnected${why}`);
     });
   };
 
@@ -296,19 +302,17 @@ export function wsLines(maxLineBytes: number, onBinary: () => void = () => {}): 
     });
 }
 
-/** A WebSocket's messages; completes when it closes. `onInput` hears of each (the outbox batches by it). */
-function wsMessage$(ws: WebSocket, onInput: () => void): Observable<WsMessage> {
+/** A WebSocket's messages, until `closed$` says it closed. `onInput` hears of each (the outbox batches by it). */
+function wsMessage$(ws: WebSocket, closed$: Observable<void>, onInput: () => void): Observable<WsMessage> {
   return new Observable<WsMessage>((subscriber) => {
     const onMessage = (data: WebSocket.RawData, binary: boolean): void => {
       onInput();
       subscriber.next({ data: toBuffer(data), binary });
     };
-    const onClose = (): void => subscriber.complete();
     ws.on('message', onMessage);
-    ws.on('close', onClose);
+    subscriber.add(closed$.subscribe({ complete: () => subscriber.complete() }));
     return () => {
       ws.off('message', onMessage);
-      ws.off('close', onClose);
     };
   });
 }
