@@ -83,6 +83,9 @@ describe('the page, as a chat client', () => {
     await ann.waitForLine('*** Bobby joined the chat');
     const { page: p, message } = ann;
     await expect.poll(() => p.evaluate('document.activeElement?.id')).toBe('message'); // focused on load
+    // A screen reader follows the log as it grows; the status line says where the connection stands.
+    expect([await ann.log.getAttribute('aria-live'), await ann.log.getAttribute('aria-relevant')]).toEqual(['polite', 'additions']);
+    expect(await p.getByRole('status').textContent()).toBe('Connected as Ann in #lobby');
 
     await p.keyboard.type('/jo');
     await p.keyboard.press('Tab');
