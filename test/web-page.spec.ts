@@ -208,6 +208,9 @@ describe('the page: reconnecting', () => {
       page.fire('reconnect');
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000]);
+    expect(statusOf(page.state, 0)).toMatch(/^Connecting|^Reconnecting/);
+    page.lose(1);
+    expect(statusOf(page.state, 0)).toMatch(/^Cannot reach the server; retrying in \d+ s/); // never signed in: nothing was lost
   });
 
   it('should ignore what an old connection still says', () => {

@@ -483,7 +483,8 @@ export function statusOf(state: PageState, now: number): string {
     }
     case 'waiting': {
       const seconds = Math.max(0, Math.ceil((link.retryAt - now) / 1000));
-      return `Connection lost; reconnecting in ${seconds} s (press Enter to retry now)`;
+      const what = state.lostAt === null ? 'Cannot reach the server; retrying' : 'Connection lost; reconnecting';
+      return `${what} in ${seconds} s (press Enter to retry now)`;
     }
     case 'idle':
       return link.why === 'left' ? 'You left the chat; press Enter to join again' : 'Timed out at the name prompt; press Enter to connect again';
