@@ -27,7 +27,7 @@ import { Observable, Subject, type OperatorFunction, type Subscription } from 'r
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ConnId } from '../core/intents.ts';
 import { createLineDecoder, type Frame } from '../framing.ts';
-import type { Connection, Output } from '../line/front-end.ts';
+import type { Connection, LineSink, Output } from '../line/front-end.ts';
 import { checkHandshake, isLoopbackAddress } from './http-origin.ts';
 import { CHAT_PATH, NO_PAGE, answer, loadPage, pathOf, text, type Answer, type Page } from './http-page.ts';
 import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
@@ -196,7 +196,10 @@ export function listenWeb(options: WebListenerOptions, handle: (connection: Conn
           break;
       }
     };
-    subscription = handle({ id, frame$, tooSlow$ }).subscribe({
+    // The hub's lines go straight to the outbox (the front end's sink), each as its shared frame:
+    // one call per line per member, no Output object; the actor's own lines come as `send`.
+    const sink: LineSink = { writeLine: (line, soon) => outbox.write(frames.of(line), soon) };
+    subscription = handle({ id, frame$, tooSlow$, sink }).subscribe({
       next: (output) => {
         try {
           perform(output);
