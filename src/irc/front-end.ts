@@ -13,12 +13,14 @@
 // hub's memo shares it). Lines about others (a room's PRIVMSG, JOIN, QUIT…) go straight to the
 // output in the order decided; events about this connection (its welcome, its replies, its own
 // lines for echo-message) and `settled` go to the reducer, which keeps replies in command order.
-import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, queueScheduler, scan, type OperatorFunction, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, scan, type SchedulerLike } from 'rxjs';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
 import type { Connection, FlowControl, FrontEnd, Output } from '../line/front-end.ts';
+import { carryOut, ownInputs } from '../operators/actor-shell.ts';
+import type { IrcLine } from './irc-line.ts';
 import { pace } from '../operators/pace.ts';
 import type { Lusers, ServerInfo } from './numerics.ts';
 import { ircRenderer, type IrcRendering } from './render.ts';
@@ -40,11 +42,6 @@ export interface IrcConfig {
  * still silent at the next check is dropped (PING after 90-180 s of silence, the drop 90 s later). */
 export const IRC_PING_INTERVAL_MS = 90_000;
 
-const OPEN: SessionInput = Object.freeze({ kind: 'open' });
-const HANGUP: SessionInput = Object.freeze({ kind: 'hangup' });
-const TIMEOUT: SessionInput = Object.freeze({ kind: 'timeout' });
-const TICK: SessionInput = Object.freeze({ kind: 'tick' });
-const TOO_SLOW: SessionInput = Object.freeze({ kind: 'too-slow' });
 const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
 const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
@@ -111,7 +108,7 @@ export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLik
         flow();
       };
       const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
-      const local$ = ownInputs(input$, tooSlow$, config, scheduler);
+      const local$ = ownInputs(input$, tooSlow$, { timeoutMs: config.registrationTimeoutMs, tickMs: config.pingIntervalMs }, scheduler);
 
       const inbox = new Subject<SessionInput>();
       const port: Port<IrcRendering> = {
@@ -126,7 +123,7 @@ export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLik
       };
       const detach = hub.attach(id, port as Port);
       const start: Transition = { session: initialSession(id), effects: [] };
-      const shell = carryOut(hub, (hold) => {
+      const shell = carryOut<IrcLine>(hub, (hold) => {
         holding = hold;
         flow();
       });
@@ -145,75 +142,4 @@ export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLik
     });
   }
   return { connect };
-}
-
-/**
- * A connection's own inputs: `open`, its frames, `hangup` when they end; `timeout` once when
- * registration's time is up; `tick` every ping interval; `too-slow` once if the driver says so.
- * Each goes through the queueScheduler trampoline the memory log decides on, so a step's effects
- * are all carried out before anything it published is decided (as in line/front-end.ts).
- */
-function ownInputs(frame$: Observable<Frame>, tooSlow$: Observable<unknown>, config: IrcConfig, scheduler: SchedulerLike): Observable<SessionInput> {
-  return new Observable<SessionInput>((subscriber) => {
-    const deliver = (input: SessionInput): void => void queueScheduler.schedule(() => subscriber.next(input));
-    deliver(OPEN);
-    subscriber.add(scheduler.schedule(() => deliver(TIMEOUT), config.registrationTimeoutMs));
-    const interval = config.pingIntervalMs;
-    if (interval > 0 && Number.isFinite(interval)) {
-      subscriber.add(
-        scheduler.schedule(function (this: SchedulerAction<unknown>) {
-          deliver(TICK);
-          this.schedule(undefined, interval);
-        }, interval),
-      );
-    }
-    const fail = (err: unknown): void => void queueScheduler.schedule(() => subscriber.error(err));
-    subscriber.add(frame$.subscribe({ next: deliver, error: fail, complete: () => deliver(HANGUP) }));
-    let slow = false;
-    subscriber.add(
-      tooSlow$.subscribe(() => {
-        if (slow) return;
-        slow = true;
-        deliver(TOO_SLOW);
-      }),
-    );
-  });
-}
-
-/** The shell: carries out each transition's effects in order. `close` and `abort` end the output. */
-function carryOut(hub: Hub, hold: (holding: boolean) => void): OperatorFunction<Transition, Output> {
-  return (transition$) =>
-    new Observable<Output>((subscriber) =>
-      transition$.subscribe({
-        next({ effects }) {
-          for (const effect of effects) {
-            if (subscriber.closed) return;
-            switch (effect.kind) {
-              case 'send':
-                subscriber.next({ kind: 'send', line: effect.line, soon: true });
-                break;
-              case 'log':
-                subscriber.next(effect);
-                break;
-              case 'publish':
-                hub.publish(effect.intent);
-                break;
-              case 'hold':
-              case 'release':
-                hold(effect.kind === 'hold');
-                break;
-              case 'abort':
-                subscriber.next(effect);
-                subscriber.complete();
-                break;
-              case 'close':
-                subscriber.complete();
-                break;
-            }
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
 }

@@ -16,11 +16,12 @@
 // `send`/`log`/`abort` on to the driver. The chat's lines skip the reducer: the hub renders each
 // event once for every line connection (render.ts) and the port hands the shared lines straight
 // to the output, in the order decided, interleaved with the actor's own lines as they happen.
-import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, queueScheduler, scan, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, scan, type SchedulerLike } from 'rxjs';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
+import { carryOut, ownInputs } from '../operators/actor-shell.ts';
 import { pace } from '../operators/pace.ts';
 import { renderLine, type LineRendering } from './render.ts';
 import { SETTLED, initialSession, step, type Effect, type HubInput, type SessionConfig, type SessionInput, type Transition } from './session.ts';
@@ -77,10 +78,6 @@ export interface FrontEnd {
   connect(connection: Connection): Observable<Output>;
 }
 
-const OPEN: SessionInput = Object.freeze({ kind: 'open' });
-const HANGUP: SessionInput = Object.freeze({ kind: 'hangup' });
-const TIMEOUT: SessionInput = Object.freeze({ kind: 'timeout' });
-const TOO_SLOW: SessionInput = Object.freeze({ kind: 'too-slow' });
 const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
 const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
@@ -121,7 +118,7 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
         flow();
       };
       const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
-      const local$ = ownInputs(input$, tooSlow$, config.nameTimeoutMs, scheduler);
+      const local$ = ownInputs(input$, tooSlow$, { timeoutMs: config.nameTimeoutMs }, scheduler);
 
       // The hub's events: every rendered line straight to the driver's sink (or out as a `send`),
       // the few that change the session also to the actor (see LinePort).
@@ -130,7 +127,7 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
       const port = new LinePort(id, lines, inbox, (err) => subscriber.error(err));
       const detach = hub.attach(id, port as Port);
       const start: Transition = { session: initialSession(id), effects: [] };
-      const shell = carryOut(hub, (hold) => {
+      const shell = carryOut<Send['line']>(hub, (hold) => {
         holding = hold;
         flow();
       });
@@ -185,78 +182,4 @@ class LinePort implements Port<LineRendering> {
   settled(): void {
     this.inbox.next(SETTLED);
   }
-}
-
-/**
- * A connection's own inputs: `open`, then its frames, then `hangup` when they end; a
- * `timeout` when the name prompt's time is up; `too-slow` once if the driver says so.
- *
- * Each goes through the queueScheduler trampoline the memory log decides on, so a session's
- * effects are all carried out before anything it published is decided. This is what
- * `merge(concat(of(open), frame$, of(hangup)), timer(…), tooSlow$).pipe(observeOn(queueScheduler))`
- * would do, written by hand: that chain holds ~7 KiB of subscriber objects per connection
- * (measured), which thousands of idle connections pay for nothing.
- */
-function ownInputs(
-  frame$: Observable<Frame>,
-  tooSlow$: Observable<unknown>,
-  nameTimeoutMs: number,
-  scheduler: SchedulerLike,
-): Observable<SessionInput> {
-  return new Observable<SessionInput>((subscriber) => {
-    // A closed subscriber ignores a delivery still queued when it was unsubscribed.
-    const deliver = (input: SessionInput): void => void queueScheduler.schedule(() => subscriber.next(input));
-    const hangup = (): void => deliver(HANGUP);
-    deliver(OPEN);
-    subscriber.add(scheduler.schedule(() => deliver(TIMEOUT), nameTimeoutMs));
-    // A failing input fails this connection (the driver logs it and cuts the socket), nobody else.
-    const fail = (err: unknown): void => void queueScheduler.schedule(() => subscriber.error(err));
-    subscriber.add(frame$.subscribe({ next: deliver, error: fail, complete: hangup }));
-    let slow = false;
-    subscriber.add(
-      tooSlow$.subscribe(() => {
-        if (slow) return;
-        slow = true;
-        deliver(TOO_SLOW);
-      }),
-    );
-  });
-}
-
-/** The shell: carries out each transition's effects in order. `close` and `abort` end the output. */
-function carryOut(hub: Hub, hold: (holding: boolean) => void): OperatorFunction<Transition, Output> {
-  return (transition$) =>
-    new Observable<Output>((subscriber) =>
-      transition$.subscribe({
-        next({ effects }) {
-          for (const effect of effects) {
-            if (subscriber.closed) return;
-            switch (effect.kind) {
-              case 'send':
-                subscriber.next({ kind: 'send', line: effect.line, soon: true });
-                break;
-              case 'log':
-                subscriber.next(effect);
-                break;
-              case 'publish':
-                hub.publish(effect.intent);
-                break;
-              case 'hold':
-              case 'release':
-                hold(effect.kind === 'hold');
-                break;
-              case 'abort':
-                subscriber.next(effect);
-                subscriber.complete();
-                break;
-              case 'close':
-                subscriber.complete();
-                break;
-            }
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      }),
-    );
 }

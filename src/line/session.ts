@@ -73,6 +73,7 @@ export type SessionInput =
   | { readonly kind: 'hangup' } // the client's side ended: EOF, reset or error
   | { readonly kind: 'timeout' } // the name prompt's time is up
   | { readonly kind: 'too-slow' } // the client's unsent output passed its budget
+  | { readonly kind: 'tick' } // a periodic tick (the line protocol has no use for it)
   | HubInput;
 
 /** What the shell is asked to do, in order. */
@@ -209,6 +210,7 @@ function awaitingName(session: AwaitingName, input: SessionInput, config: Sessio
     case 'node-closed':
       return { session: { phase: 'leaving', conn }, effects: [CLOSE] };
     case 'renamed':
+    case 'tick':
       return { session, effects: NOTHING };
   }
 }
@@ -254,6 +256,7 @@ function chatting(session: Chatting, input: SessionInput, config: SessionConfig)
       return { session: { phase: 'leaving', conn }, effects: [CLOSE] };
     case 'open':
     case 'timeout':
+    case 'tick':
     case 'welcome':
     case 'name-taken':
       return { session, effects: NOTHING };
