@@ -29,6 +29,7 @@
 // - line/front-end.ts      one actor per connection on the hub: scan(step), the port, the shell
 // - line/wire-line.ts      an outgoing line, encoded once however many clients receive it
 // - operators/pace.ts      flood control: a token bucket that delays, never drops or reorders
+// - operators/actor-shell.ts every front end's actor shell: its own inputs, and carrying out its effects
 //
 // The web front end (the page on --web-port, and its WebSocket: the line protocol, one message per line)
 // - drivers/ws-server.ts   node:http + ws: the page, GET /chat upgraded; a WebSocket is a line connection
