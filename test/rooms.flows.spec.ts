@@ -253,6 +253,22 @@ describe('rooms: /part', () => {
       });
     });
   });
+  it('should announce a later /join #lobby as `joined #lobby`, not `joined the chat`; /part with no room is refused', () => {
+    marbles(({ hot, expectObservable }) => {
+      const connect = server();
+      const ann = hot('  -a--p-q-j', { a: L('Ann'), p: L('/part'), q: L('/part'), j: L('/join lobby') });
+      const bob = hot('  --b------', { b: L('Bob') });
+      expectObservable(connect(1, ann)).toBe('uwb-p-q-n', {
+        u: U,
+        w: welcome('Ann'),
+        b: '*** Bob joined the chat',
+        p: '*** You left #lobby',
+        q: '*** You are in no room (try /join #lobby)',
+        n: '*** Now in #lobby (2 users)',
+      });
+      expectObservable(connect(2, bob)).toBe('u-w-l---j', { u: U, w: welcome('Bob'), l: '*** Ann left #lobby', j: '*** Ann joined #lobby' });
+    });
+  });
 });
 
 describe('rooms: /rooms and /who <room>', () => {
