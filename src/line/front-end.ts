@@ -16,7 +16,7 @@
 // `send`/`log`/`abort` on to the driver. The chat's lines skip the reducer: the hub renders each
 // event once for every line connection (render.ts) and the port hands the shared lines straight
 // to the output, in the order decided, interleaved with the actor's own lines as they happen.
-import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, scan, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, asyncScheduler, finalize, scan, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
@@ -122,16 +122,26 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
 
       // The hub's events: every rendered line straight to the driver's sink (or out as a `send`),
       // the few that change the session also to the actor (see LinePort).
-      const inbox = new Subject<HubInput>();
       const lines: LineSink = sink ?? { writeLine: (line, soon) => subscriber.next({ kind: 'send', line, soon }) };
-      const port = new LinePort(id, lines, inbox, (err) => subscriber.error(err));
+      const port = new LinePort(id, lines, (err) => subscriber.error(err));
       const detach = hub.attach(id, port as Port);
+      // Everything the actor reads: the hub's events, pushed by the port as they are delivered, and
+      // the connection's own inputs. `merge(inbox, local$)` with an inbox Subject, written by hand:
+      // the Subject and merge's three subscribers cost ~2 KiB per connection (measured), and
+      // local$ (which never completes) needs no subscriber of its own.
+      const actorInput$ = new Observable<SessionInput>((actor) => {
+        port.actor = actor;
+        local$.subscribe(actor);
+        return () => {
+          port.actor = null;
+        };
+      });
       const start: Transition = { session: initialSession(id), effects: [] };
       const shell = carryOut<Send['line']>(hub, (hold) => {
         holding = hold;
         flow();
       });
-      return merge(inbox, local$)
+      return actorInput$
         .pipe(
           scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
           shell,
@@ -157,11 +167,12 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
  */
 class LinePort implements Port<LineRendering> {
   readonly render = renderLine;
+  /** The actor's input while it runs. */
+  actor: Subscriber<SessionInput> | null = null;
 
   constructor(
     private readonly id: ConnId,
     private readonly sink: LineSink,
-    private readonly inbox: Subject<HubInput>,
     /** A sink that throws fails this connection (the driver closes it), never the hub's delivery to the others. */
     private readonly fail: (err: unknown) => void,
   ) {}
@@ -175,11 +186,11 @@ class LinePort implements Port<LineRendering> {
       this.fail(err);
       return;
     }
-    if (concernsSession(event, this.id)) this.inbox.next(event);
+    if (concernsSession(event, this.id)) this.actor?.next(event);
   }
 
   /** The session holds further input while its intents are outstanding (session.ts). */
   settled(): void {
-    this.inbox.next(SETTLED);
+    this.actor?.next(SETTLED);
   }
 }
