@@ -6,6 +6,10 @@
 // the log costs) and, once the chat is measured, what one such Redis caps: XADDs per second with
 // one writer (one node: it keeps one batch in flight, so this is its ceiling in batches/s) and
 // with 16 (many nodes: Redis's own ceiling, helped by group commit).
+//
+// BENCH_REDIS_APPENDFSYNC=everysec runs Redis with `appendfsync everysec` instead: never for a
+// real cluster (a kill -9 of Redis can lose acknowledged lines), only to see how much of the
+// latency is the fsync before every answer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +33,7 @@ export interface ClusterProcess extends ServerProcess {
 }
 
 const READY_MS = 10_000;
+const APPENDFSYNC = process.env.BENCH_REDIS_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
 
 /** Starts redis-server, then `CLUSTER_NODES` rxchat nodes (`command args`) on it. */
 export async function startCluster(command: string, args: readonly string[], timeoutMs: number): Promise<ClusterProcess> {
@@ -37,7 +42,7 @@ export async function startCluster(command: string, args: readonly string[], tim
   const redis = track(
     spawn(
       'redis-server',
-      ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
+      ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir, '--appendonly', 'yes', '--appendfsync', APPENDFSYNC, '--save', '', '--daemonize', 'no'],
       { stdio: ['ignore', 'pipe', 'ignore'] },
     ),
   );
