@@ -8,12 +8,11 @@
 // connection come straight to its outbox (the front end's `sink`), one call per line.
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
-import { splitLines } from '../framing.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Connection, Output } from '../line/front-end.ts';
 import { adaptiveTiming, createOutboxes, type Outboxes } from './outbox.ts';
 import { ioCounters } from './io-counters.ts';
-import { socketChunk$ } from './socket.ts';
+import { socketFrame$ } from './socket.ts';
 
 export interface TcpListenerOptions {
   readonly host: string;
@@ -104,8 +103,7 @@ export function listenTcp(
 
     // Input arriving tells a spaced-out flush that more is coming (outbox.ts).
     outboxes.noteInput();
-    socket.on('data', outboxes.noteInput);
-    const frame$ = socketChunk$(socket).pipe(splitLines(options.maxLineBytes));
+    const frame$ = socketFrame$(socket, options.maxLineBytes, outboxes.noteInput);
     // A fault while serving one connection closes that connection, nobody else's.
     const fail = (err: unknown): void => {
       log(`#${label(id)} closed after an internal error: ${describeError(err)}`);
@@ -148,7 +146,7 @@ export function listenTcp(
       },
       error: fail,
     });
-    socket.once('close', () => {
+    socket.on('close', () => {
       sockets.delete(socket);
       subscription.unsubscribe();
       log(`#${label(id)} disconnected${lastError === '' ? '' : ` (${lastError})`}`);
