@@ -117,14 +117,14 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
         paced = held > 0;
         flow();
       };
-      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
-      const local$ = ownInputs(input$, tooSlow$, { timeoutMs: config.nameTimeoutMs }, scheduler);
-
       // The hub's events: every rendered line straight to the driver's sink (or out as a `send`),
       // the few that change the session also to the actor (see LinePort).
       const lines: LineSink = sink ?? { writeLine: (line, soon) => subscriber.next({ kind: 'send', line, soon }) };
       const port = new LinePort(id, lines, (err) => subscriber.error(err));
       const detach = hub.attach(id, port as Port);
+      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
+      // The name prompt's timeout is cancelled once the name is accepted (LinePort.named).
+      const local$ = ownInputs(input$, tooSlow$, { timeoutMs: config.nameTimeoutMs, cancelTimeout: (cancel) => (port.named = cancel) }, scheduler);
       // Everything the actor reads: the hub's events, pushed by the port as they are delivered, and
       // the connection's own inputs. `merge(inbox, local$)` with an inbox Subject, written by hand:
       // the Subject and merge's three subscribers cost ~2 KiB per connection (measured), and
@@ -158,6 +158,8 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
   return { connect };
 }
 
+const NOTHING = (): void => {};
+
 /**
  * A line connection as the hub sees it. The hub hands it every event for the connection, rendered
  * once for every line connection: its lines go straight to the sink, in the order decided; the few
@@ -169,6 +171,8 @@ class LinePort implements Port<LineRendering> {
   readonly render = renderLine;
   /** The actor's input while it runs. */
   actor: Subscriber<SessionInput> | null = null;
+  /** Cancels the name prompt's timeout, once: when the connection's name is accepted. */
+  named: () => void = NOTHING;
 
   constructor(
     private readonly id: ConnId,
@@ -186,7 +190,13 @@ class LinePort implements Port<LineRendering> {
       this.fail(err);
       return;
     }
-    if (concernsSession(event, this.id)) this.actor?.next(event);
+    if (!concernsSession(event, this.id)) return;
+    if (event.kind === 'welcome') {
+      const cancel = this.named;
+      this.named = NOTHING; // lets the timer go
+      cancel();
+    }
+    this.actor?.next(event);
   }
 
   /** The session holds further input while its intents are outstanding (session.ts). */

@@ -24,6 +24,11 @@ export interface OwnInputsOptions {
   readonly timeoutMs: number;
   /** Every this many ms, a `tick` (IRC's idle pings); none when absent, 0 or infinite. */
   readonly tickMs?: number;
+  /**
+   * Hands the front end a function that cancels the pending `timeout`, to call once it is moot
+   * (the connection has its name): a registered connection then holds no timer (~0.4 KiB each).
+   */
+  readonly cancelTimeout?: (cancel: () => void) => void;
 }
 
 /**
@@ -46,7 +51,10 @@ export function ownInputs(
     // A closed subscriber ignores a delivery still queued when it was unsubscribed.
     const deliver = (input: OwnInput | Frame): void => void queueScheduler.schedule(() => subscriber.next(input));
     deliver(OPEN);
-    subscriber.add(scheduler.schedule(() => deliver(TIMEOUT), options.timeoutMs));
+    const timeout = scheduler.schedule(() => deliver(TIMEOUT), options.timeoutMs);
+    subscriber.add(timeout);
+    // Bound rather than a closure, so the other closures here do not keep a cancelled timer alive.
+    options.cancelTimeout?.(timeout.unsubscribe.bind(timeout));
     const every = options.tickMs ?? 0;
     if (every > 0 && Number.isFinite(every)) {
       subscriber.add(
