@@ -52,12 +52,11 @@ describe('session step', () => {
     expect([...held1.effects, ...held2.effects]).toEqual([]);
     const welcomed = step(held2.session, { kind: 'welcome', conn: 'n1/7', name: 'Bob' }, config);
     expect(show(welcomed.effects)).toEqual(['log']);
-    // The claim's deliveries are made: the first held line goes out, and holds the second behind it.
-    const first = step(welcomed.session, SETTLED, config);
-    expect(show(first.effects)).toEqual(['publish:say']);
-    const second = step(first.session, SETTLED, config);
-    expect(show(second.effects)).toEqual(['publish:join']);
-    expect(step(second.session, SETTLED, config).session).toEqual(chatting);
+    // The claim's deliveries are made: the held requests follow each other into the log at once.
+    const claimSettled = step(welcomed.session, SETTLED, config);
+    expect(show(claimSettled.effects)).toEqual(['publish:say', 'publish:join']);
+    const sayDone = step(claimSettled.session, SETTLED, config);
+    expect(step(sayDone.session, SETTLED, config).session).toEqual(chatting);
   });
 
   it('should take held lines as the next name attempts after a refused claim', () => {
@@ -68,6 +67,20 @@ describe('session step', () => {
     const settled = step(refused.session, SETTLED, config);
     expect(show(settled.effects)).toEqual(['publish:claim']);
     expect(settled.session).toEqual({ phase: 'awaiting-name', conn: 'n1/7', claiming: 'Rob', pending: 1, held: [] });
+  });
+
+  it('should let a plain request follow outstanding ones into the log, and hold one it would answer itself behind them', () => {
+    const said = step(chatting, { kind: 'line', text: 'one' }, config);
+    const again = step(said.session, { kind: 'line', text: 'two' }, config);
+    expect(show(again.effects)).toEqual(['publish:say']);
+    const help = step(again.session, { kind: 'line', text: '/help' }, config);
+    const after = step(help.session, { kind: 'line', text: 'three' }, config);
+    expect([...help.effects, ...after.effects]).toEqual([]); // /help waits, and so does what follows it
+    const first = step(after.session, SETTLED, config);
+    expect(first.effects).toEqual([]);
+    const second = step(first.session, SETTLED, config);
+    expect(show(second.effects)[0]).toBe('send:*** Commands:');
+    expect(show(second.effects).at(-1)).toBe('publish:say');
   });
 
   it("should not let its own answers overtake the reply to an earlier command, nor a hang-up its last lines", () => {
@@ -101,8 +114,8 @@ describe('session step', () => {
     expect(effects).toEqual(['hold']);
     const welcomed = step(t.session, { kind: 'welcome', conn: 'n1/7', name: 'Bob' }, config);
     const settled = step(welcomed.session, SETTLED, config);
-    // The first held line is said; the rest wait for it, now below the limit.
-    expect(show(settled.effects)).toEqual(['release', 'publish:say']);
+    // Every held line is said, in order, and reading starts again.
+    expect(show(settled.effects)).toEqual(['release', ...Array<string>(HOLD_LIMIT).fill('publish:say')]);
   });
 
   it('should ignore everything once leaving', () => {

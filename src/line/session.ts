@@ -15,12 +15,14 @@
 //
 // Nothing here assumes a decision is synchronous. Every intent this session publishes is
 // outstanding (`pending`) until the hub says it is settled (decided, its lines delivered) or that it
-// never reached the log. While any is outstanding, the client's further input is held, in order,
-// and handled once all are settled: a claim's held lines become chat once welcomed or the next name
-// attempt once refused; an answer the session gives itself (`/help`, `*** Usage`, `Goodbye`) never
-// overtakes the reply to an earlier command; a client that hangs up right after its last lines
-// still has them said. None is dropped. With the memory log every intent settles before the next
-// input arrives, so nothing is ever held there.
+// never reached the log. While any is outstanding, input that needs the outcome, or that the
+// session would answer itself, is held, in order, and handled once all are settled: a claim's held
+// lines become chat once welcomed or the next name attempt once refused; an answer the session
+// gives itself (`/help`, `*** Usage`, `Goodbye`) never overtakes the reply to an earlier command; a
+// client that hangs up right after its last lines still has them said. A chatting user's plain
+// requests (lines, queries) are not held: they follow the outstanding ones into the log, which
+// decides them in order, so a busy sender keeps the log fed. None is dropped. With the memory log
+// every intent settles before the next input arrives, so nothing is ever held there.
 import type { Frame } from '../framing.ts';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId, Intent } from '../core/intents.ts';
@@ -232,8 +234,17 @@ type Chatting = Extract<Session, { phase: 'chatting' }>;
 function chatting(session: Chatting, input: SessionInput, config: SessionConfig): Transition {
   const { conn, name } = session;
   switch (input.kind) {
-    case 'line':
-      return session.pending > 0 ? hold(session, input) : command(session, stripControls(input.text));
+    case 'line': {
+      if (session.pending === 0) return command(session, stripControls(input.text));
+      // A line that only asks the chat for something (a chat line, a query) may follow what is
+      // outstanding straight away: the log decides it after them, in order. One the session would
+      // answer itself (`/help`, a refusal, `Goodbye`) waits, so its answer cannot overtake theirs.
+      if (session.held.length === 0) {
+        const next = command(session, stripControls(input.text));
+        if (next.effects.every((effect) => effect.kind === 'publish')) return next;
+      }
+      return hold(session, input);
+    }
     case 'too-long':
       return session.pending > 0 ? hold(session, input) : { session, effects: [send(lineTooLong(config.maxLineBytes))] };
     case 'settled':
