@@ -7,7 +7,7 @@
 // bounded by WAIT_MS; a failed wait says what was seen. The terminal is read with `capture-pane`,
 // polled until it shows what is awaited: a screen has no events to wait on.
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,8 +189,12 @@ export async function terminalClient(args: readonly string[], env: Readonly<Reco
     'src/bin/chat-client.ts',
     ...args,
   ];
-  // The pane stays when the client exits, so its last screen and exit status can be read.
-  await tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, ...command, ';', 'set-option', 'remain-on-exit', 'on');
+  // The pane stays when the client exits, so its last screen can be read; the shell around the
+  // client writes its exit status to a file (tmux's #{pane_dead_status} was sometimes empty here).
+  const statusFile = join(dir, 'status');
+  const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+  const script = `${command.map(quote).join(' ')}; echo $? > ${quote(statusFile)}`;
+  await tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, 'sh', '-c', script, ';', 'set-option', 'remain-on-exit', 'on');
   let last = '';
   const screen = async (escapes = false): Promise<string> =>
     (last = (await tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', '0')).stdout);
@@ -210,8 +214,8 @@ export async function terminalClient(args: readonly string[], env: Readonly<Reco
     exited: async () => {
       const deadline = Date.now() + WAIT_MS;
       while (Date.now() < deadline) {
-        const [dead, status] = (await tmux('display-message', '-p', '-t', '0', '#{pane_dead} #{pane_dead_status}')).stdout.trim().split(' ');
-        if (dead === '1') return Number(status);
+        const status = await readFile(statusFile, 'utf8').catch(() => '');
+        if (status.trim() !== '') return Number(status.trim());
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       throw new Error(`the client exiting: not within ${WAIT_MS} ms; the terminal shows:\n${await screen()}`);
