@@ -85,9 +85,9 @@ describe('a node that dies', () => {
     await ann.waitForClose();
     await child.waitForLog(/^cluster: this node was declared gone by the cluster/);
     await child.waitForLog(/^cluster: this node is out of the cluster: closing its listeners/);
-    // With its listeners and Redis connections closed, nothing keeps the process: it ends (a
-    // supervisor restarts it as a new node).
-    expect(await child.waitForExit()).toBe(0);
+    // With its listeners and Redis connections closed, nothing keeps the process: it ends, with
+    // status 1 (a failure, for a supervisor to start it again as a new node).
+    expect(await child.waitForExit()).toBe(1);
     bob.say('after');
     await bob.waitFor('(Bob) after');
     expect(bob.lines.filter((l) => l.includes('zombie line'))).toEqual([]);

@@ -51,6 +51,12 @@ try {
       `history ${settings.history} (replay ${settings.replay}), max rooms ${settings.maxRooms} (${settings.maxRoomsPerUser} per user)`,
   );
 
+  // A node the cluster declared gone closes its listeners (drivers/redis-node.ts) and so ends;
+  // it ends with status 1, so a supervisor sees a failure and starts it again as a new node.
+  server.hub.deliveries$.subscribe(({ event }) => {
+    if (event.kind === 'node-closed' && event.node === server.hub.node && event.why === 'gone') process.exitCode = 1;
+  });
+
   // First signal: tell everyone, flush, close, exit 0 within the grace period. Second: exit now.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
