@@ -45,7 +45,10 @@ describe('the page, as a chat client', () => {
     await expect.poll(async () => { const g = await geometry(); return g.bottom - g.top; }).toBeLessThanOrEqual(1);
 
     // The reader scrolls up to read: new lines do not move the view; a button says they came.
-    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    await log.evaluate((el) => el.scrollTo({ top: 0, behavior: 'instant' }));
+    // The page learns where the reader is from the scroll event, which comes with a later frame.
+    await expect.poll(async () => (await geometry()).top).toBe(0);
+    await ann.page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())))');
     await bob.send('while you read');
     await ann.waitForLine('(Bob) while you read');
     const jump = ann.page.getByRole('button', { name: '1 new message below' });
