@@ -18,8 +18,8 @@ import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
-import type { Connection, FlowControl, FrontEnd, Output } from '../line/front-end.ts';
-import { carryOut, ownInputs } from '../operators/actor-shell.ts';
+import type { Connection, FrontEnd, Output } from '../line/front-end.ts';
+import { carryOut, ownInputs, reading } from '../operators/actor-shell.ts';
 import type { IrcLine } from './irc-line.ts';
 import { pace } from '../operators/pace.ts';
 import type { Lusers, ServerInfo } from './numerics.ts';
@@ -42,8 +42,6 @@ export interface IrcConfig {
  * still silent at the next check is dropped (PING after 90-180 s of silence, the drop 90 s later). */
 export const IRC_PING_INTERVAL_MS = 90_000;
 
-const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
-const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
 /** The hub events the reducer must see: those about this connection (the rest are only written). */
 export function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): boolean {
@@ -91,23 +89,8 @@ export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLik
   function connect({ id, frame$, tooSlow$ = EMPTY }: Connection): Observable<Output> {
     return new Observable<Output>((subscriber) => {
       // Reading stops while flood control holds lines back or the session has too much waiting.
-      let paced = false;
-      let holding = false;
-      let paused = false;
-      const flow = (): void => {
-        if (paced || holding) {
-          if (!paused) subscriber.next(PAUSE);
-          paused = true;
-        } else if (paused) {
-          paused = false;
-          subscriber.next(RESUME);
-        }
-      };
-      const onHeld = (held: number): void => {
-        paced = held > 0;
-        flow();
-      };
-      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
+      const flow = reading((control) => subscriber.next(control));
+      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, flow.paced)) : frame$;
       const local$ = ownInputs(input$, tooSlow$, { timeoutMs: config.registrationTimeoutMs, tickMs: config.pingIntervalMs }, scheduler);
 
       const inbox = new Subject<SessionInput>();
@@ -123,10 +106,7 @@ export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLik
       };
       const detach = hub.attach(id, port as Port);
       const start: Transition = { session: initialSession(id), effects: [] };
-      const shell = carryOut<IrcLine>(hub, (hold) => {
-        holding = hold;
-        flow();
-      });
+      const shell = carryOut<IrcLine>(hub, flow.holding);
       return merge(inbox, local$)
         .pipe(
           scan((previous: Transition, input: SessionInput) => step(previous.session, input, sessionConfig), start),

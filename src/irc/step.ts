@@ -12,6 +12,7 @@
 // in the last pending entry's `after`, leaving when that entry settles. The chat's own answers
 // (a WHO's 352s) arrive before their intent settles, in the order of the intents, so they go out at
 // once. Reading stops (`hold`) while too much waits, so all of it stays bounded.
+import type { ShellEffect } from '../operators/actor-shell.ts';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId, Intent } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
@@ -96,17 +97,8 @@ export type SessionInput =
   /** One of this connection's intents is decided and its deliveries made. */
   | { readonly kind: 'settled'; readonly intent: Intent };
 
-export type Effect =
-  | { readonly kind: 'send'; readonly line: IrcLine }
-  | { readonly kind: 'publish'; readonly intent: Intent }
-  /** Close after flushing what was sent. */
-  | { readonly kind: 'close' }
-  /** Close at once, dropping unsent output. */
-  | { readonly kind: 'abort' }
-  /** Stop reading the client while too much waits; read again. */
-  | { readonly kind: 'hold' }
-  | { readonly kind: 'release' }
-  | { readonly kind: 'log'; readonly message: string };
+/** What the shell is asked to do, in order (operators/actor-shell.ts carries it out). */
+export type Effect = ShellEffect<IrcLine>;
 
 export interface Transition {
   readonly session: Session;

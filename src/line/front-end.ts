@@ -21,7 +21,7 @@ import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
-import { carryOut, ownInputs } from '../operators/actor-shell.ts';
+import { carryOut, ownInputs, reading, type FlowControl } from '../operators/actor-shell.ts';
 import { pace } from '../operators/pace.ts';
 import { renderLine, type LineRendering } from './render.ts';
 import { SETTLED, initialSession, step, type Effect, type HubInput, type SessionConfig, type SessionInput, type Transition } from './session.ts';
@@ -51,7 +51,7 @@ export interface LineSink {
 }
 
 /** Ask the driver to stop or restart reading a socket (flood control pushes back through TCP). */
-export type FlowControl = { readonly kind: 'pause' } | { readonly kind: 'resume' };
+export type { FlowControl };
 
 /** A line to write; `soon` for lines that concern this client alone (written at the end of the turn). */
 export interface Send {
@@ -78,8 +78,6 @@ export interface FrontEnd {
   connect(connection: Connection): Observable<Output>;
 }
 
-const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
-const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
 
 /** The hub events the actor itself must see (the rest are only written). */
 function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is Exclude<HubInput, typeof SETTLED> {
@@ -100,29 +98,14 @@ function concernsSession(event: ChatEvent | HubNotice, conn: ConnId): event is E
 export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerLike = asyncScheduler): FrontEnd {
   function connect({ id, frame$, tooSlow$ = EMPTY, sink }: Connection): Observable<Output> {
     return new Observable<Output>((subscriber) => {
-      // Reading stops while flood control holds lines back or the session holds lines for a claim.
-      let paced = false;
-      let holding = false;
-      let paused = false;
-      const flow = (): void => {
-        if (paced || holding) {
-          if (!paused) subscriber.next(PAUSE);
-          paused = true;
-        } else if (paused) {
-          paused = false;
-          subscriber.next(RESUME);
-        }
-      };
-      const onHeld = (held: number): void => {
-        paced = held > 0;
-        flow();
-      };
+      // Reading stops while flood control holds lines back or the session holds input.
+      const flow = reading((control) => subscriber.next(control));
       // The hub's events: every rendered line straight to the driver's sink (or out as a `send`),
       // the few that change the session also to the actor (see LinePort).
       const lines: LineSink = sink ?? { writeLine: (line, soon) => subscriber.next({ kind: 'send', line, soon }) };
       const port = new LinePort(id, lines, (err) => subscriber.error(err));
       const detach = hub.attach(id, port as Port);
-      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, onHeld)) : frame$;
+      const input$ = config.rate > 0 ? frame$.pipe(pace(config, scheduler, flow.paced)) : frame$;
       // The name prompt's timeout is cancelled once the name is accepted (LinePort.named).
       const local$ = ownInputs(input$, tooSlow$, { timeoutMs: config.nameTimeoutMs, cancelTimeout: (cancel) => (port.named = cancel) }, scheduler);
       // Everything the actor reads: the hub's events, pushed by the port as they are delivered, and
@@ -137,10 +120,7 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
         };
       });
       const start: Transition = { session: initialSession(id), effects: [] };
-      const shell = carryOut<Send['line']>(hub, (hold) => {
-        holding = hold;
-        flow();
-      });
+      const shell = carryOut<Send['line']>(hub, flow.holding);
       return actorInput$
         .pipe(
           scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),

@@ -23,6 +23,7 @@
 // requests (lines, queries) are not held: they follow the outstanding ones into the log, which
 // decides them in order, so a busy sender keeps the log fed. None is dropped. With the memory log
 // every intent settles before the next input arrives, so nothing is ever held there.
+import type { ShellEffect } from '../operators/actor-shell.ts';
 import type { Frame } from '../framing.ts';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId, Intent } from '../core/intents.ts';
@@ -78,18 +79,12 @@ export type SessionInput =
   | { readonly kind: 'tick' } // a periodic tick (the line protocol has no use for it)
   | HubInput;
 
-/** What the shell is asked to do, in order. */
-export type Effect =
-  | { readonly kind: 'send'; readonly line: WireLine }
-  | { readonly kind: 'publish'; readonly intent: Intent }
-  /** Close after flushing what was sent. */
-  | { readonly kind: 'close' }
-  /** Close at once, dropping unsent output (a client too slow to read it). */
-  | { readonly kind: 'abort' }
-  /** Stop reading the client (`hold`) while many lines wait for outstanding intents; read again (`release`). */
-  | { readonly kind: 'hold' }
-  | { readonly kind: 'release' }
-  | { readonly kind: 'log'; readonly message: string };
+/**
+ * What the shell is asked to do, in order (operators/actor-shell.ts carries it out): send a line
+ * to this client, publish an intent, close after flushing (`close`) or at once (`abort`), stop
+ * reading the client while much input waits (`hold`) and read again (`release`), log.
+ */
+export type Effect = ShellEffect<WireLine>;
 
 export interface Transition {
   readonly session: Session;

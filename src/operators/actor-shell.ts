@@ -78,6 +78,43 @@ export function ownInputs(
   });
 }
 
+/** Ask the driver to stop or restart reading a socket (flood control pushes back through TCP). */
+export type FlowControl = { readonly kind: 'pause' } | { readonly kind: 'resume' };
+
+const PAUSE: FlowControl = Object.freeze({ kind: 'pause' });
+const RESUME: FlowControl = Object.freeze({ kind: 'resume' });
+
+/** The two reasons to stop reading a connection, combined into one pause or resume per change. */
+export interface Reading {
+  /** Flood control holds `held` lines back (pace's `onHeld`). */
+  paced(held: number): void;
+  /** The actor holds input it cannot handle yet (its `hold` and `release` effects). */
+  holding(hold: boolean): void;
+}
+
+/** Reading stops while flood control holds lines back or the actor holds input; `emit` hears each change once. */
+export function reading(emit: (control: FlowControl) => void): Reading {
+  let paced = false;
+  let holding = false;
+  let paused = false;
+  const update = (): void => {
+    const pause = paced || holding;
+    if (pause === paused) return;
+    paused = pause;
+    emit(pause ? PAUSE : RESUME);
+  };
+  return {
+    paced(held) {
+      paced = held > 0;
+      update();
+    },
+    holding(hold) {
+      holding = hold;
+      update();
+    },
+  };
+}
+
 /** The effects every actor speaks; a front end's own effects may carry a richer `line`. */
 export type ShellEffect<L> =
   | { readonly kind: 'send'; readonly line: L }
