@@ -6,14 +6,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOutboxes, type FlushTiming } from '../src/drivers/outbox.ts';
 
-/** A socket that keeps the Buffers it is given. */
+/** A socket that keeps the Buffers it is given; each write takes `writeMs` of `timing`'s clock. */
 class RecordingSocket {
   readonly writes: Buffer[] = [];
   readonly writableLength = 0;
   readonly destroyed = false;
   readonly writable = true;
+  constructor(
+    private readonly timing?: ManualTiming,
+    private readonly writeMs = 0,
+  ) {}
   write(bytes: Buffer): boolean {
     this.writes.push(bytes);
+    if (this.timing !== undefined) this.timing.time += this.writeMs;
     return true;
   }
   received(): string {
@@ -74,6 +79,34 @@ describe('outbox runs', () => {
     expect(sc!.received()).toBe('(Ann) hello\n*** Users online (2): Ann, Bob\n(Bob) again\n');
     expect(sb!.writes[0]).toBe(sa!.writes[0]); // the same Buffer: joined once
     expect(sc!.writes[0]).not.toBe(sa!.writes[0]);
+  });
+
+  it("should let a socket written early rejoin a broadcast's run where it stands: one joined Buffer, sliced", () => {
+    const timing = new ManualTiming();
+    const outboxes = createOutboxes(timing);
+    const [old, fresh] = [new RecordingSocket(timing, 5), new RecordingSocket(timing, 5)];
+    const outOld = outboxes.open(old.asSocket(), 1 << 20, NEVER);
+    const outFresh = outboxes.open(fresh.asSocket(), 1 << 20, NEVER);
+    // A busy server whose last flush took 5 ms: the next one waits while input keeps coming, but a
+    // client's own line leaves at the end of the turn.
+    timing.isBusy = true;
+    outOld.write(Buffer.from('warm-up\n'));
+    timing.endTurn();
+    outFresh.write(Buffer.from('You are now connected, Cy!\n'), true);
+    const joins = ['*** Di joined the chat\n', '*** Ed joined the chat\n', '*** Flo joined the chat\n'].map((line) => Buffer.from(line));
+    outOld.write(joins[0]!);
+    outboxes.noteInput();
+    timing.endTurn(); // Cy's welcome leaves now; the join waits for the flush
+    expect(fresh.received()).toBe('You are now connected, Cy!\n');
+    for (const out of [outOld, outFresh]) out.write(joins[1]!); // Cy joins the others' run at its tip
+    for (const out of [outOld, outFresh]) out.write(joins[2]!);
+    timing.drain();
+    expect(old.received()).toBe('warm-up\n*** Di joined the chat\n*** Ed joined the chat\n*** Flo joined the chat\n');
+    expect(fresh.received()).toBe('You are now connected, Cy!\n*** Ed joined the chat\n*** Flo joined the chat\n');
+    // Cy's two lines are the tail of the very bytes the others were sent: joined once, sliced.
+    const [oldLast, freshLast] = [old.writes.at(-1)!, fresh.writes.at(-1)!];
+    expect(freshLast.buffer).toBe(oldLast.buffer);
+    expect(freshLast.byteOffset + freshLast.length).toBe(oldLast.byteOffset + oldLast.length);
   });
 
   it('should give every socket exactly its own lines, in order, however sockets share and part', () => {

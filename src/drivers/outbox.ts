@@ -146,6 +146,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       const batch = dirty;
       dirty = [];
       heads = new Map(); // a line written from now on starts a new run
+      latest = null;
       each(batch, writeQueued);
     } finally {
       const end = timing.now();
@@ -183,9 +184,12 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     },
   };
 
-  // The runs that start with a given line, since the last flush: a socket with nothing queued
-  // joins the run its first line starts, so a broadcast's members end up in one run.
+  // Where a socket with nothing queued starts. If another socket just got the same line, in the
+  // run it extended (a socket emptied by an end-of-turn write joins a broadcast's run where the
+  // others stand); else in the run that line started since the last flush, or a new one. So a
+  // broadcast's members end up in one run.
   let heads = new Map<Buffer, Run>();
+  let latest: Run | null = null;
   const runFrom = (bytes: Buffer): Run => {
     let run = heads.get(bytes);
     if (run === undefined) {
@@ -196,8 +200,9 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   };
 
   class SocketOutbox implements Outbox {
-    /** What is queued: the first `#count` lines of `#run` (shared with other sockets, never changed). */
+    /** What is queued: lines `#start` to `#count` of `#run` (shared with other sockets, never changed). */
     #run: Run | null = null;
+    #start = 0;
     #count = 0;
     #queued = false;
     #urgent = false;
@@ -213,13 +218,20 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       if (this.#over) return;
       const run = this.#run;
       if (run === null) {
-        this.#run = runFrom(bytes);
+        const at = latest === null ? -1 : latest.lines.length - 1;
+        if (at >= 0 && latest!.lines[at] === bytes) {
+          this.#run = latest;
+          this.#start = this.#count = at;
+        } else {
+          this.#run = runFrom(bytes);
+        }
       } else if (this.#count === run.lines.length) {
-        run.lines.push(bytes); // the first of its run to get this line: it extends the run
+        run.push(bytes); // the first of its run to get this line: it extends the run
       } else if (run.lines[this.#count] !== bytes) {
         this.#run = run.branch(this.#count, bytes); // its lines differ from the run's from here
       } // else another socket of the run got the same line first: it follows
       this.#count++;
+      if (this.#count === this.#run!.lines.length) latest = this.#run;
       ioCounters.linesOut++;
       if (!this.#queued) {
         this.#queued = true;
@@ -252,11 +264,12 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     flush(): void {
       const run = this.#run;
       if (run === null) return;
+      const start = this.#start;
       const count = this.#count;
       this.#run = null;
-      this.#count = 0;
+      this.#start = this.#count = 0;
       if (this.#over || this.socket.destroyed || !this.socket.writable) return;
-      const bytes = run.joined(count);
+      const bytes = run.slice(start, count);
       this.socket.write(bytes);
       ioCounters.bytesOut += bytes.length;
       // What the kernel did not take stays in Node's buffer: that backlog is what the budget limits.
@@ -270,7 +283,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
 
     discard(): void {
       this.#run = null;
-      this.#count = 0;
+      this.#start = this.#count = 0;
     }
   }
 
@@ -287,17 +300,21 @@ interface Runnable {
 
 /**
  * Lines queued for the next flush, in order, shared by every socket that queued the same lines:
- * a socket holds the first n lines of a run. Lines are only ever appended, so a socket's lines
- * never change under it. A flush joins a run's lines into one Buffer once for all its sockets
- * with the same n, so a line to 5,000 members is one concatenation, not 5,000.
+ * a socket holds lines `start` to `end` of a run (most often all of them). Lines are only ever
+ * appended, so a socket's lines never change under it. A flush joins a run's lines into one
+ * Buffer once, and each socket writes its slice of it: a line to 5,000 members is one
+ * concatenation, not 5,000, and so is a window's worth of lines to members who joined it at
+ * different points.
  *
  * Sockets whose lines part from a run's (a reply to one member went into the run first, and the
  * next broadcast line follows it for the others) move to a branch: the run's first n lines, then
  * theirs. Every socket that parts at the same point with the same line takes the same branch.
  */
 class Run {
+  /** ends[i]: the bytes of lines 0 to i, so that any socket's lines are a slice of the joined run. */
+  readonly #ends: number[] = [];
+  /** The run's first lines joined (as many as the last flush asked for). */
   #joined: Buffer | null = null;
-  #joinedCount = 0;
   /** The branches off this run, by the line they part with (each knows where it parts). */
   #branches: Map<Buffer, Run> | null = null;
 
@@ -305,16 +322,24 @@ class Run {
   constructor(
     readonly lines: Buffer[],
     private readonly base = 0,
-  ) {}
+  ) {
+    let bytes = 0;
+    for (const line of lines) this.#ends.push((bytes += line.length));
+  }
 
-  /** The first `count` lines as they go on the wire, in one Buffer (shared). */
-  joined(count: number): Buffer {
-    if (count === 1) return this.lines[0] as Buffer;
-    if (this.#joinedCount !== count || this.#joined === null) {
-      this.#joined = Buffer.concat(count === this.lines.length ? this.lines : this.lines.slice(0, count));
-      this.#joinedCount = count;
-    }
-    return this.#joined;
+  push(line: Buffer): void {
+    this.#ends.push((this.#ends.at(-1) ?? 0) + line.length);
+    this.lines.push(line);
+  }
+
+  /** Lines `start` to `end` (excluded) as they go on the wire: a slice of the joined run (shared). */
+  slice(start: number, end: number): Buffer {
+    if (end - start === 1) return this.lines[start] as Buffer;
+    const ends = this.#ends;
+    const to = ends[end - 1] as number;
+    if (this.#joined === null || this.#joined.length < to) this.#joined = Buffer.concat(this.lines, ends.at(-1));
+    const from = start === 0 ? 0 : (ends[start - 1] as number);
+    return from === 0 && to === this.#joined.length ? this.#joined : this.#joined.subarray(from, to);
   }
 
   /** The run for a socket whose first `count` lines are this run's and whose next is `bytes`, not this run's next. */
