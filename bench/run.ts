@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run bench -- [options]
                        web-fan-out always runs rxchat and rxchat-web
   --workers <n>        load worker processes (default: 2)
   --repeat <n>         rounds per scenario, every server once per round; the table shows
-                       medians (default: 3 for fan-out, latency and rooms, 1 for many and connections)
+                       medians (default: 3, but 1 for many)
   --rxchat <file>      the rxchat build to run (default: dist/bin/chat-server.js); to compare
                        two versions, build the other one in a git worktree and point here
   --cpu-prof <dir>     run each server under node --cpu-prof, profiles written to <dir>
