@@ -42,7 +42,7 @@ export function verify(shape: SizedScenario, clients: readonly ClientSummary[]):
 
   if (shape.senders > 0) {
     const incomplete = clients.filter((c) => !c.chatComplete).length;
-    const what = shape.rooms > 0 ? "its room's chat line" : 'chat line';
+    const what = shape.rooms > 0 ? 'chat line of its room' : 'chat line';
     if (incomplete > 0) failures.push(`${incomplete} clients did not get every ${what} exactly once, in order`);
     if (shape.rooms === 0) {
       const orders = new Set(clients.map((c) => `${c.chat[0]}:${c.chat[1]}`)).size;
