@@ -11,20 +11,13 @@ import { createLineDecoder, type Frame } from '../framing.ts';
 
 /** The socket's incoming chunks; completes when the peer's side ends or the socket closes. */
 export function socketChunk$(socket: Socket): Observable<Buffer> {
-  return new Observable<Buffer>((subscriber) => {
-    const onData = (chunk: Buffer): void => subscriber.next(chunk);
-    const onEnd = (): void => subscriber.complete();
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('close', onEnd);
-    socket.on('error', onEnd);
-    return () => {
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('close', onEnd);
-      socket.off('error', onEnd);
-    };
-  });
+  return new Observable<Buffer>((subscriber) =>
+    listen(
+      socket,
+      (chunk) => subscriber.next(chunk),
+      () => subscriber.complete(),
+    ),
+  );
 }
 
 /**
@@ -47,17 +40,22 @@ export function socketFrame$(socket: Socket, maxLineBytes: number, onChunk: () =
       decoder.end();
       subscriber.complete();
     };
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('close', onEnd);
-    socket.on('error', onEnd);
-    return () => {
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('close', onEnd);
-      socket.off('error', onEnd);
-    };
+    return listen(socket, onData, onEnd);
   });
+}
+
+/** Hands a socket's chunks to `onData` and its end (end, close or error) to `onEnd`; returns the teardown. */
+function listen(socket: Socket, onData: (chunk: Buffer) => void, onEnd: () => void): () => void {
+  socket.on('data', onData);
+  socket.on('end', onEnd);
+  socket.on('close', onEnd);
+  socket.on('error', onEnd);
+  return () => {
+    socket.off('data', onData);
+    socket.off('end', onEnd);
+    socket.off('close', onEnd);
+    socket.off('error', onEnd);
+  };
 }
 
 /** Writes bytes unless the socket can no longer take them (a write after end would only error). */
