@@ -13,18 +13,18 @@
 // hub's memo shares it). Lines about others (a room's PRIVMSG, JOIN, QUIT…) go straight to the
 // output in the order decided; events about this connection (its welcome, its replies, its own
 // lines for echo-message) and `settled` go to the reducer, which keeps replies in command order.
-import { EMPTY, Observable, Subject, asyncScheduler, finalize, merge, scan, type SchedulerLike } from 'rxjs';
+import { EMPTY, Observable, Subject, asyncScheduler, merge, type SchedulerLike } from 'rxjs';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
 import type { Connection, FrontEnd, Output } from '../line/front-end.ts';
-import { carryOut, ownInputs, reading } from '../operators/actor-shell.ts';
-import type { IrcLine } from './irc-line.ts';
+import { ownInputs, reading, runActor } from '../operators/actor-shell.ts';
 import { pace } from '../operators/pace.ts';
+import type { IrcLine } from './irc-line.ts';
 import type { Lusers, ServerInfo } from './numerics.ts';
 import { ircRenderer, type IrcRendering } from './render.ts';
-import { initialSession, step, type SessionConfig, type SessionInput, type Transition } from './session.ts';
+import { initialSession, step, type Session, type SessionConfig, type SessionInput } from './session.ts';
 
 export interface IrcConfig {
   /** The source of every server reply (`--irc-server-name`). */
@@ -105,19 +105,7 @@ export function ircFrontEnd(hub: Hub, config: IrcConfig, scheduler: SchedulerLik
         },
       };
       const detach = hub.attach(id, port as Port);
-      const start: Transition = { session: initialSession(id), effects: [] };
-      const shell = carryOut<IrcLine>(hub, flow.holding);
-      return merge(inbox, local$)
-        .pipe(
-          scan((previous: Transition, input: SessionInput) => step(previous.session, input, sessionConfig), start),
-          shell,
-          // However the actor ends, the chat hears that it left (a no-op after a QUIT: the chat
-          // ignores a second leave, and a leave from a connection that never registered).
-          finalize(() => {
-            detach();
-            hub.publish({ kind: 'leave', conn: id, reason: 'dropped' });
-          }),
-        )
+      return runActor<Session, SessionInput, IrcLine>(hub, id, merge(inbox, local$), (session, input) => step(session, input, sessionConfig), initialSession(id), flow.holding, detach)
         .subscribe(subscriber);
     });
   }

@@ -16,15 +16,15 @@
 // `send`/`log`/`abort` on to the driver. The chat's lines skip the reducer: the hub renders each
 // event once for every line connection (render.ts) and the port hands the shared lines straight
 // to the output, in the order decided, interleaved with the actor's own lines as they happen.
-import { EMPTY, Observable, asyncScheduler, finalize, scan, type SchedulerLike, type Subscriber } from 'rxjs';
+import { EMPTY, Observable, asyncScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { ChatEvent, HubNotice } from '../core/events.ts';
 import type { ConnId } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub, Port } from '../hub/hub.ts';
-import { carryOut, ownInputs, reading, type FlowControl } from '../operators/actor-shell.ts';
+import { ownInputs, reading, runActor, type FlowControl } from '../operators/actor-shell.ts';
 import { pace } from '../operators/pace.ts';
 import { renderLine, type LineRendering } from './render.ts';
-import { SETTLED, initialSession, step, type Effect, type HubInput, type SessionConfig, type SessionInput, type Transition } from './session.ts';
+import { SETTLED, initialSession, step, type Effect, type HubInput, type Session, type SessionConfig, type SessionInput } from './session.ts';
 
 /** What a driver knows about a connection. */
 export interface Connection {
@@ -119,19 +119,7 @@ export function lineFrontEnd(hub: Hub, config: LineConfig, scheduler: SchedulerL
           port.actor = null;
         };
       });
-      const start: Transition = { session: initialSession(id), effects: [] };
-      const shell = carryOut<Send['line']>(hub, flow.holding);
-      return actorInput$
-        .pipe(
-          scan((previous: Transition, input: SessionInput) => step(previous.session, input, config), start),
-          shell,
-          // However the actor ends (closed, unsubscribed, or a bug threw), the chat hears that it
-          // left. After a normal leave this is a no-op: the chat ignores a second leave.
-          finalize(() => {
-            detach();
-            hub.publish({ kind: 'leave', conn: id, reason: 'dropped' });
-          }),
-        )
+      return runActor<Session, SessionInput, Send['line']>(hub, id, actorInput$, (session, input) => step(session, input, config), initialSession(id), flow.holding, detach)
         .subscribe(subscriber);
     });
   }

@@ -5,8 +5,8 @@
 //   timeout (once)       ├─ownInputs (queue)─▶ merge(hub events) ─▶ scan(step) ─▶ carryOut(hub) ─▶ output$
 //   tick (every …)       │
 //   too slow (once)      ┘
-import { Observable, queueScheduler, type OperatorFunction, type SchedulerAction, type SchedulerLike } from 'rxjs';
-import type { Intent } from '../core/intents.ts';
+import { Observable, finalize, queueScheduler, scan, type OperatorFunction, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import type { ConnId, Intent } from '../core/intents.ts';
 import type { Frame } from '../framing.ts';
 import type { Hub } from '../hub/hub.ts';
 
@@ -172,4 +172,36 @@ export function carryOut<L>(hub: Hub, hold: (holding: boolean) => void): Operato
         complete: () => subscriber.complete(),
       }),
     );
+}
+
+/** One step of an actor: its next state, and what to do, in order. */
+export interface Step<S, L> {
+  readonly session: S;
+  readonly effects: readonly ShellEffect<L>[];
+}
+
+/**
+ * Runs a connection's actor: `scan(step)` over its input from `start`, the shell carrying out the
+ * effects. However it ends (closed, unsubscribed, or a bug threw), its port is detached and the
+ * chat hears that it left: after a normal leave that is a no-op, since the chat ignores a second
+ * leave (and a leave from a connection that never had a name).
+ */
+export function runActor<S, I, L>(
+  hub: Hub,
+  conn: ConnId,
+  input$: Observable<I>,
+  step: (session: S, input: I) => Step<S, L>,
+  start: S,
+  hold: (holding: boolean) => void,
+  detach: () => void,
+): Observable<ShellOutput<L>> {
+  const first: Step<S, L> = { session: start, effects: [] };
+  return input$.pipe(
+    scan((previous: Step<S, L>, input: I) => step(previous.session, input), first),
+    carryOut<L>(hub, hold),
+    finalize(() => {
+      detach();
+      hub.publish({ kind: 'leave', conn, reason: 'dropped' });
+    }),
+  );
 }
