@@ -1,9 +1,8 @@
-// The per-socket outbox: one write per socket per flush, flushes spaced out under load, the
-// flush scheduler the bus hands its broadcast batches out on, and the output budget.
+// The per-socket outbox: one write per socket per flush, flushes spaced out under load, a
+// failing socket isolated, and the output budget.
 // Sockets and timing are fakes: the clock moves only when a fake write says it took time.
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { SchedulerAction } from 'rxjs';
 import { MAX_GAP_MS, createOutboxes, gapAfter, type FlushTiming } from '../src/drivers/outbox.ts';
 
 /**
@@ -182,72 +181,6 @@ describe('outbox', () => {
     expect(socket.writes).toEqual(['Username?\n']);
   });
 
-  it('should run scheduled work at the start of the next flush, and write what it wrote in that flush', () => {
-    const timing = new FakeTiming();
-    const outboxes = createOutboxes(timing);
-    const socket = new FakeSocket(timing);
-    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
-    const order: string[] = [];
-    outboxes.scheduler.schedule(() => {
-      order.push('first action');
-      out.write(bytes('from the action\n'));
-      // Work scheduled by work runs at the next flush, which is asked for.
-      outboxes.scheduler.schedule(() => {
-        order.push('second action');
-        out.write(bytes('from the second\n'));
-      });
-    });
-    out.write(bytes('queued before\n'));
-    expect(timing.scheduled).toBe(1);
-    expect(order).toEqual([]);
-    timing.run();
-    expect(order).toEqual(['first action']);
-    expect(socket.writes).toEqual(['queued before\nfrom the action\n']);
-    timing.run();
-    expect(order).toEqual(['first action', 'second action']);
-    expect(socket.writes).toEqual(['queued before\nfrom the action\n', 'from the second\n']);
-    expect(timing.scheduled).toBe(0);
-  });
-
-  it('should run work once however often it is rescheduled before its flush, with its latest state', () => {
-    const timing = new FakeTiming();
-    const outboxes = createOutboxes(timing);
-    const seen: string[] = [];
-    const action = outboxes.scheduler.schedule((state) => seen.push(state ?? '?'), 0, 'first');
-    (action as SchedulerAction<string>).schedule('second');
-    (action as SchedulerAction<string>).schedule('third');
-    timing.run();
-    expect(seen).toEqual(['third']);
-    expect(timing.scheduled).toBe(0);
-  });
-
-  it('should run work that reschedules itself once per flush, never in a loop within one', () => {
-    const timing = new FakeTiming();
-    const outboxes = createOutboxes(timing);
-    let runs = 0;
-    outboxes.scheduler.schedule(function (this: SchedulerAction<undefined>) {
-      runs++;
-      if (runs < 100) this.schedule();
-    });
-    timing.run();
-    expect(runs).toBe(1);
-    timing.run();
-    expect(runs).toBe(2);
-  });
-
-  it('should run delayed work at the first flush after its delay, and not at all once cancelled', async () => {
-    const timing = new FakeTiming();
-    const outboxes = createOutboxes(timing);
-    const seen: string[] = [];
-    outboxes.scheduler.schedule(() => seen.push('delayed'), 5);
-    outboxes.scheduler.schedule(() => seen.push('cancelled'), 5).unsubscribe();
-    expect(timing.scheduled).toBe(0); // nothing due yet
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(timing.scheduled).toBe(1);
-    timing.run();
-    expect(seen).toEqual(['delayed']);
-  });
-
   it('should go on writing the other sockets, and flushing later, when one write throws', () => {
     const timing = new FakeTiming();
     const errors: unknown[] = [];
@@ -265,34 +198,6 @@ describe('outbox', () => {
     outFine.write(bytes('b\n'));
     timing.run();
     expect(fine.writes).toEqual(['a\n', 'b\n']);
-  });
-
-  it('should skip cancelled work, and report work that throws without stopping the flush', () => {
-    const timing = new FakeTiming();
-    const errors: unknown[] = [];
-    const outboxes = createOutboxes(timing, (err) => errors.push(err));
-    const socket = new FakeSocket(timing);
-    const out = outboxes.open(socket.asSocket(), 1024, NEVER);
-    const ran: string[] = [];
-    outboxes.scheduler.schedule(() => ran.push('cancelled')).unsubscribe();
-    outboxes.scheduler.schedule(() => {
-      throw new Error('boom');
-    });
-    outboxes.scheduler.schedule(() => ran.push('after the throw'));
-    out.write(bytes('still written\n'));
-    timing.run();
-    expect(ran).toEqual(['after the throw']);
-    expect(errors).toEqual([new Error('boom')]);
-    expect(socket.writes).toEqual(['still written\n']);
-  });
-
-  it('should hand scheduled work its state', () => {
-    const timing = new FakeTiming();
-    const outboxes = createOutboxes(timing);
-    const seen: number[] = [];
-    outboxes.scheduler.schedule((state) => seen.push(state ?? -1), 0, 42);
-    timing.run();
-    expect(seen).toEqual([42]);
   });
 
   it('should tell once when what a socket could not send passes its budget, then write nothing more', () => {

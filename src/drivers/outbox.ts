@@ -31,11 +31,7 @@
 // do not count: they are mostly the shared broadcast Buffers, and a busy window's lines, however
 // many, must not cut off a client that reads. Memory per slow client stays within the budget plus
 // one flush's lines.
-//
-// `scheduler` runs work at the start of the next flush, before the sockets are written (a
-// socket written early with `soon` is written before it).
 import type { Socket } from 'node:net';
-import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import { ioCounters } from './io-counters.ts';
 
 export interface Outbox {
@@ -57,8 +53,6 @@ export interface Outbox {
 export interface Outboxes {
   /** An outbox for one socket; `onOverBudget` is called once when it passes `budgetBytes`. */
   open(socket: Socket, budgetBytes: number, onOverBudget: (unsentBytes: number) => void): Outbox;
-  /** Runs work at the start of the next flush (the first after `delay` ms, if given), before the sockets are written. */
-  readonly scheduler: SchedulerLike;
   /** Tells that input arrived (a chunk read, a connection accepted): a spaced-out flush waits for more. */
   noteInput(): void;
 }
@@ -102,12 +96,11 @@ export function adaptiveTiming(): FlushTiming {
 }
 
 /**
- * One flush scheduler for every socket of a listener. `timing` is injectable for tests;
+ * One flusher for every socket of the process. `timing` is injectable for tests;
  * `onError` hears of anything that threw during a flush (the flush goes on).
  */
 export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: (err: unknown) => void = reportLater): Outboxes {
   let dirty: SocketOutbox[] = [];
-  let beforeFlush: Runnable[] = [];
   let scheduled = false;
   // Whether the flush that is scheduled is spaced out (`gather`) rather than at the turn's end.
   let spaced = false;
@@ -118,7 +111,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
   // Sockets to write at the end of this turn, ahead of a spaced-out flush.
   let urgent: SocketOutbox[] = [];
 
-  // A socket or an action that throws is reported; the others are still written (or run).
+  // A socket that throws is reported; the others are still written.
   const each = <T>(items: readonly T[], run: (item: T) => void): void => {
     for (const item of items) {
       try {
@@ -138,11 +131,6 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
     // `scheduled` stays true until the end: what is written meanwhile goes out in this flush.
     const start = timing.now();
     try {
-      // Actions first: what they write goes out in this flush. What they schedule (a batch handed
-      // out can make a client too slow, whose leave is then broadcast) runs at the next one.
-      const actions = beforeFlush;
-      beforeFlush = [];
-      each(actions, execute);
       const batch = dirty;
       dirty = [];
       heads = new Map(); // a line written from now on starts a new run
@@ -154,7 +142,7 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       scheduled = false;
       spaced = false;
       inputs = 0;
-      if (dirty.length > 0 || beforeFlush.length > 0) schedule();
+      if (dirty.length > 0) schedule();
     }
   };
   const schedule = (): void => {
@@ -172,16 +160,6 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
       inputs = 0;
       timing.soon(gather);
     }
-  };
-  const enqueue = (action: Runnable): void => {
-    beforeFlush.push(action);
-    schedule();
-  };
-  const scheduler: SchedulerLike = {
-    now: () => Date.now(),
-    schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
-      return new FlushAction<T>(work, enqueue).schedule(state, delay);
-    },
   };
 
   // Where a socket with nothing queued starts. If another socket just got the same line, in the
@@ -289,13 +267,8 @@ export function createOutboxes(timing: FlushTiming = adaptiveTiming(), onError: 
 
   return {
     open: (socket, budgetBytes, onOverBudget) => new SocketOutbox(socket, budgetBytes, onOverBudget),
-    scheduler,
     noteInput: () => void inputs++,
   };
-}
-
-interface Runnable {
-  execute(): void;
 }
 
 /**
@@ -357,55 +330,10 @@ class Run {
 }
 
 // The per-item steps of a flush, as shared functions (no closure per socket on the hot path).
-const execute = (action: Runnable): void => action.execute();
 const writeQueued = (outbox: { flushQueued(): void }): void => outbox.flushQueued();
 const writeUrgent = (outbox: { flushUrgent(): void }): void => outbox.flushUrgent();
 
-/**
- * Work to run at a flush: an RxJS SchedulerAction. Rescheduling it while it waits changes its
- * state (and, with a delay, when it is due) without running it twice; unsubscribing cancels it.
- */
-class FlushAction<T> extends Subscription implements SchedulerAction<T>, Runnable {
-  #state: T | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Due at the next flush (it may be in the flush's list more than once; it runs once). */
-  #due = false;
-
-  constructor(
-    private readonly work: (this: SchedulerAction<T>, state?: T) => void,
-    private readonly enqueue: (action: Runnable) => void,
-  ) {
-    super(() => clearTimeout(this.#timer));
-  }
-
-  schedule(state?: T, delay = 0): Subscription {
-    if (this.closed) return this;
-    this.#state = state;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (delay > 0) {
-      this.#due = false;
-      this.#timer = setTimeout(() => this.#makeDue(), delay);
-    } else {
-      this.#makeDue();
-    }
-    return this;
-  }
-
-  execute(): void {
-    if (this.closed || !this.#due) return;
-    this.#due = false;
-    this.work.call(this, this.#state);
-  }
-
-  #makeDue(): void {
-    if (this.#due) return;
-    this.#due = true;
-    this.enqueue(this);
-  }
-}
-
-/** An error from a scheduled action, thrown where it can't break the flush (Node reports it). */
+/** An error from a flush, thrown where it can't break the flush (Node reports it). */
 function reportLater(err: unknown): void {
   setTimeout(() => {
     throw err;
