@@ -4,7 +4,8 @@
 import type { Socket } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createOutboxes, type FlushTiming } from '../src/drivers/outbox.ts';
+import { createOutboxes } from '../src/drivers/outbox.ts';
+import { FakeTiming } from './helpers/fake-timing.ts';
 
 /** A socket that keeps the Buffers it is given; each write takes `writeMs` of `timing`'s clock. */
 class RecordingSocket {
@@ -13,7 +14,7 @@ class RecordingSocket {
   readonly destroyed = false;
   readonly writable = true;
   constructor(
-    private readonly timing?: ManualTiming,
+    private readonly timing?: FakeTiming,
     private readonly writeMs = 0,
   ) {}
   write(bytes: Buffer): boolean {
@@ -29,41 +30,13 @@ class RecordingSocket {
   }
 }
 
-/** Timing under the test's control: a turn ends when the test says so. */
-class ManualTiming implements FlushTiming {
-  time = 0;
-  isBusy = false;
-  #pending: (() => void)[] = [];
-  soon(flush: () => void): void {
-    this.#pending.push(flush);
-  }
-  now(): number {
-    return this.time;
-  }
-  busy(): boolean {
-    return this.isBusy;
-  }
-  endTurn(): void {
-    const due = this.#pending;
-    this.#pending = [];
-    for (const fn of due) fn();
-  }
-  /** Ends turns (time passing) until nothing is left to write. */
-  drain(): void {
-    for (let i = 0; i < 100 && this.#pending.length > 0; i++) {
-      this.time += 200;
-      this.endTurn();
-    }
-  }
-}
-
 const NEVER = (): void => {
   throw new Error('not over budget');
 };
 
 describe('outbox runs', () => {
   it("should hand a broadcast's members one joined Buffer, and a member with other lines its own", () => {
-    const timing = new ManualTiming();
+    const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
     const sockets = [new RecordingSocket(), new RecordingSocket(), new RecordingSocket()];
     const [a, b, c] = sockets.map((s) => outboxes.open(s.asSocket(), 1 << 20, NEVER));
@@ -82,7 +55,7 @@ describe('outbox runs', () => {
   });
 
   it("should let a socket written early rejoin a broadcast's run where it stands: one joined Buffer, sliced", () => {
-    const timing = new ManualTiming();
+    const timing = new FakeTiming();
     const outboxes = createOutboxes(timing);
     const [old, fresh] = [new RecordingSocket(timing, 5), new RecordingSocket(timing, 5)];
     const outOld = outboxes.open(old.asSocket(), 1 << 20, NEVER);
@@ -118,7 +91,7 @@ describe('outbox runs', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
-        const timing = new ManualTiming();
+        const timing = new FakeTiming();
         const outboxes = createOutboxes(timing);
         const sockets = [0, 1, 2, 3].map(() => new RecordingSocket());
         const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1 << 20, NEVER));

@@ -3,7 +3,14 @@
 // Sockets and timing are fakes: the clock moves only when a fake write says it took time.
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { MAX_GAP_MS, createOutboxes, gapAfter, type FlushTiming } from '../src/drivers/outbox.ts';
+import { MAX_GAP_MS, createOutboxes, gapAfter } from '../src/drivers/outbox.ts';
+import { FakeTiming } from './helpers/fake-timing.ts';
+
+/** Ends the turn, which must have something scheduled for its end. */
+function run(timing: FakeTiming): void {
+  expect(timing.scheduled, 'something was scheduled').toBeGreaterThan(0);
+  timing.endTurn();
+}
 
 /**
  * A socket that records what it is given; each write costs `writeMs` of the fake clock. While
@@ -32,32 +39,6 @@ class FakeSocket {
   }
 }
 
-/** Timing under the test's control: what was scheduled waits in `pending` until `run()`. */
-class FakeTiming implements FlushTiming {
-  time = 0;
-  isBusy = false;
-  #pending: (() => void)[] = [];
-  soon(flush: () => void): void {
-    this.#pending.push(flush);
-  }
-  now(): number {
-    return this.time;
-  }
-  busy(): boolean {
-    return this.isBusy;
-  }
-  /** Ends the turn: runs what was scheduled for its end (not what that schedules in turn). */
-  run(): void {
-    const due = this.#pending;
-    expect(due.length, 'something was scheduled').toBeGreaterThan(0);
-    this.#pending = [];
-    for (const fn of due) fn();
-  }
-  get scheduled(): number {
-    return this.#pending.length;
-  }
-}
-
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 const NEVER = (): void => {
   throw new Error('not over budget');
@@ -76,7 +57,7 @@ describe('outbox', () => {
     outA.write(bytes('two\n'));
     expect(a.writes).toEqual([]);
     expect(timing.scheduled).toBe(1);
-    timing.run();
+    run(timing);
     expect(a.writes).toEqual(['one\ntwo\n']);
     expect(b.writes).toEqual(['only\n']);
     expect(timing.scheduled).toBe(0);
@@ -88,10 +69,10 @@ describe('outbox', () => {
     const socket = new FakeSocket(timing, 30);
     const out = outboxes.open(socket.asSocket(), 1024, NEVER);
     out.write(bytes('a\n'));
-    timing.run();
+    run(timing);
     out.write(bytes('b\n'));
     outboxes.noteInput();
-    timing.run();
+    run(timing);
     expect(socket.writes).toEqual(['a\n', 'b\n']);
   });
 
@@ -102,18 +83,18 @@ describe('outbox', () => {
     const outs = sockets.map((s) => outboxes.open(s.asSocket(), 1024, NEVER));
     timing.isBusy = true;
     for (const out of outs) out.write(bytes('x\n'));
-    timing.run(); // the flush takes 30 ms (t = 0..30): the next may wait until t = 90
+    run(timing); // the flush takes 30 ms (t = 0..30): the next may wait until t = 90
     outs[0]?.write(bytes('y\n'));
     for (const t of [35, 60, 89]) {
       outboxes.noteInput(); // this turn brought input: wait for the next
-      timing.run();
+      run(timing);
       expect(sockets[0]?.writes, `still gathering at t = ${t}`).toEqual(['x\n']);
       timing.time = t;
       outs[0]?.write(bytes(`at ${t}\n`));
     }
     timing.time = 90;
     outboxes.noteInput();
-    timing.run(); // the gap is over: flush, input or not
+    run(timing); // the gap is over: flush, input or not
     expect(sockets[0]?.writes).toEqual(['x\n', 'y\nat 35\nat 60\nat 89\n']);
     expect(timing.scheduled).toBe(0);
   });
@@ -125,12 +106,12 @@ describe('outbox', () => {
     const out = outboxes.open(socket.asSocket(), 1024, NEVER);
     timing.isBusy = true;
     out.write(bytes('x\n'));
-    timing.run(); // 40 ms: the next may wait until t = 120
+    run(timing); // 40 ms: the next may wait until t = 120
     out.write(bytes('echo\n'));
     outboxes.noteInput();
-    timing.run(); // input this turn: wait
+    run(timing); // input this turn: wait
     expect(socket.writes).toEqual(['x\n']);
-    timing.run(); // nothing came in: nothing to wait for
+    run(timing); // nothing came in: nothing to wait for
     expect(socket.writes).toEqual(['x\n', 'echo\n']);
     expect(timing.time).toBe(80); // (the clock moved only by the writes)
   });
@@ -154,17 +135,17 @@ describe('outbox', () => {
     const outNewcomer = outboxes.open(newcomer.asSocket(), 1024, NEVER);
     timing.isBusy = true;
     outMember.write(bytes('warm-up\n'));
-    timing.run(); // 10 ms: the next flush may wait 20 ms for more
+    run(timing); // 10 ms: the next flush may wait 20 ms for more
     outMember.write(bytes('(Ann) hi\n'));
     outOther.write(bytes('(Ann) hi\n'));
     outNewcomer.write(bytes('Username?\n'), true);
     outMember.write(bytes('*** Users online (2): Ann, Bob\n'), true);
     outboxes.noteInput();
-    timing.run(); // the end of the turn: own lines go, broadcasts wait (input is still coming)
+    run(timing); // the end of the turn: own lines go, broadcasts wait (input is still coming)
     expect(newcomer.writes).toEqual(['Username?\n']);
     expect(member.writes).toEqual(['warm-up\n', '(Ann) hi\n*** Users online (2): Ann, Bob\n']);
     expect(other.writes).toEqual([]);
-    timing.run(); // a quiet turn: the flush
+    run(timing); // a quiet turn: the flush
     expect(other.writes).toEqual(['(Ann) hi\n']);
     expect(member.writes).toHaveLength(2);
     expect(newcomer.writes).toHaveLength(1);
@@ -177,7 +158,7 @@ describe('outbox', () => {
     const socket = new FakeSocket(timing);
     outboxes.open(socket.asSocket(), 1024, NEVER).write(bytes('Username?\n'), true);
     expect(timing.scheduled).toBe(1);
-    timing.run();
+    run(timing);
     expect(socket.writes).toEqual(['Username?\n']);
   });
 
@@ -192,11 +173,11 @@ describe('outbox', () => {
     broken.throwOnWrite();
     outBroken.write(bytes('a\n'));
     outFine.write(bytes('a\n'));
-    timing.run();
+    run(timing);
     expect(errors).toEqual([new Error('write failed')]);
     expect(fine.writes).toEqual(['a\n']);
     outFine.write(bytes('b\n'));
-    timing.run();
+    run(timing);
     expect(fine.writes).toEqual(['a\n', 'b\n']);
   });
 
@@ -208,10 +189,10 @@ describe('outbox', () => {
     const told: number[] = [];
     const out = outboxes.open(socket.asSocket(), 10, (unsent) => told.push(unsent));
     out.write(bytes('12345\n'));
-    timing.run(); // 6 unsent: within the budget
+    run(timing); // 6 unsent: within the budget
     expect(told).toEqual([]);
     out.write(bytes('6789\n'));
-    timing.run(); // 11 unsent > 10
+    run(timing); // 11 unsent > 10
     expect(told).toEqual([11]);
     out.write(bytes('more\n'));
     expect(timing.scheduled).toBe(0);
@@ -225,7 +206,7 @@ describe('outbox', () => {
     const out = outboxes.open(socket.asSocket(), 10, NEVER);
     // A busy window's broadcast lines: 3 × 12 bytes, more than the budget, all taken at once.
     for (const line of ['(ann) line 1', '(bob) line 2', '(cy) line 33']) out.write(bytes(`${line}\n`));
-    timing.run();
+    run(timing);
     expect(socket.writes).toEqual(['(ann) line 1\n(bob) line 2\n(cy) line 33\n']);
   });
 
@@ -240,7 +221,7 @@ describe('outbox', () => {
     outDiscarded.write(bytes('dropped\n'));
     gone.destroyed = true;
     outDiscarded.discard();
-    timing.run();
+    run(timing);
     expect(gone.writes).toEqual([]);
     expect(discarded.writes).toEqual([]);
   });
