@@ -13,7 +13,7 @@ import { isWireName, isWireRoom, parseServerLine, type RoomLine, type ServerLine
 import { WireLine } from '../src/line/wire-line.ts';
 
 /** Exports of messages.ts that are not server lines. */
-const NOT_RENDERERS = new Set(['hhmm', 'isGoodbye', 'isExitCommand', 'isWireName', 'isWireRoom', 'parseServerLine', 'parseRoomLine']);
+const NOT_RENDERERS = new Set(['hhmm', 'isExitCommand', 'isWireName', 'isWireRoom', 'parseServerLine', 'parseRoomLine']);
 
 // Names and rooms as the server writes them, from characters that make the rules bite: letters of
 // several scripts, digits, `_` `.` `-`, a combining accent (only kept when NFC leaves it alone),

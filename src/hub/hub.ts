@@ -16,7 +16,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { decide } from '../core/decide.ts';
 import type { ChatEvent, Delivery, HubNotice } from '../core/events.ts';
 import type { ConnId, Intent, NodeId } from '../core/intents.ts';
-import { ChatState, type ChatConfig, type User } from '../core/state.ts';
+import { ChatState, type ChatConfig } from '../core/state.ts';
 import type { ChatLog, LogItem } from './log.ts';
 
 /** Renders an event for one protocol; called at most once per event whatever the recipients. */
@@ -195,9 +195,4 @@ export function createHub(log: ChatLog, config?: ChatConfig): Hub {
     connections: () => ports.size,
     dispose: () => subscription.unsubscribe(),
   };
-}
-
-/** The user a connection is, if it has a name (tests and metrics). */
-export function userOf(hub: Hub, conn: ConnId): User | undefined {
-  return hub.state.users.get(conn);
 }

@@ -92,11 +92,6 @@ export const helpLines = (commands: readonly { readonly synopsis: string; readon
 /** Words that end a session (defined with the other commands; re-exported for the client). */
 export { isExitCommand } from './commands.ts';
 
-/** True for the server's farewell, `Goodbye!` or `Goodbye <name>!` (the client waits for it). */
-export function isGoodbye(line: string): boolean {
-  return /^Goodbye( \S.*)?!$/u.test(line);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The parse side: a server line read back into data, for the clients (the terminal client and the
 // web page read every line they show through `parseServerLine`).
